@@ -1,0 +1,86 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { down, status, up } from "../../local/cluster.js";
+import { statePaths } from "../../local/paths.js";
+import { provision, requireToolset } from "../../local/provision/index.js";
+import { stateDirOf, withStateDir } from "../state-dir.js";
+
+export function registerClusterCommands(program: Command): void {
+  withStateDir(program.command("up"))
+    .description("start the embedded control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) and wait until ready")
+    .option("--no-agent", "do not start the local node agent")
+    .option("--no-operator", "do not start the SparkApplication operator")
+    .option("--exit-with <pid>", "stop the cluster when this process exits", Number)
+    .action(async (opts: { stateDir?: string; agent: boolean; operator: boolean; exitWith?: number }) => {
+      const stateDir = stateDirOf(opts);
+      await provision();
+      const started = Date.now();
+      const cluster = await up({
+        stateDir,
+        agent: opts.agent,
+        operator: opts.operator,
+        exitWith: opts.exitWith,
+        onActivity: (a) => console.error(`  ${a} (${((Date.now() - started) / 1000).toFixed(1)} s)`),
+      });
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(cluster.reused ? `already running: ${cluster.server}` : `ready in ${secs} s: ${cluster.server} (Kubernetes ${cluster.kubernetesVersion})`);
+      console.log(`state dir: ${stateDir}`);
+      console.log(`try: kubectl --kubeconfig ${cluster.kubeconfig} get --raw /readyz`);
+    });
+
+  withStateDir(program.command("down"))
+    .description("stop every process of the embedded cluster (its data stays in the state dir)")
+    .action(async (opts: { stateDir?: string }) => {
+      const stopped = await down(stateDirOf(opts));
+      console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing was running");
+    });
+
+  withStateDir(program.command("status"))
+    .description("show the embedded cluster's processes")
+    .option("--json", "print as JSON")
+    .action((opts: { stateDir?: string; json?: boolean }) => {
+      const s = status(stateDirOf(opts));
+      if (opts.json) {
+        console.log(JSON.stringify(s, null, 2));
+        return;
+      }
+      if (!s.state) {
+        console.log("no cluster in this state dir (run `sparkplane up`)");
+        return;
+      }
+      console.log(`cluster: ${s.running ? s.state.phase : "not running"}  server: ${s.state.server}  kubernetes: ${s.state.kubernetesVersion}`);
+      for (const c of s.components) console.log(`  ${c.name.padEnd(24)} ${c.alive ? `running (pid ${c.pid})` : "stopped"}${c.restarts ? `, ${c.restarts} restarts` : ""}`);
+      if (s.state.error) console.log(`error: ${s.state.error}`);
+    });
+
+  withStateDir(program.command("kubeconfig"))
+    .description("print the path of the embedded cluster's admin kubeconfig (last line)")
+    .action((opts: { stateDir?: string }) => {
+      const path = statePaths(stateDirOf(opts)).kubeconfig;
+      if (!existsSync(path)) throw new Error(`no kubeconfig at ${path}: run \`sparkplane up\` first`);
+      console.log(path);
+    });
+
+  program
+    .command("kubectl")
+    .description("run the provisioned kubectl against the embedded cluster: sparkplane kubectl [--state-dir DIR] ARGS...")
+    .allowUnknownOption()
+    .helpOption(false)
+    .argument("[args...]")
+    .action((args: string[]) => {
+      let rest = args;
+      let flag: string | undefined;
+      if (rest[0] === "--state-dir") {
+        flag = rest[1];
+        rest = rest.slice(2);
+      } else if (rest[0]?.startsWith("--state-dir=")) {
+        flag = rest[0].slice("--state-dir=".length);
+        rest = rest.slice(1);
+      }
+      const kubeconfig = statePaths(stateDirOf({ stateDir: flag })).kubeconfig;
+      const kubectl = requireToolset().kube.kubectl;
+      const r = spawnSync(kubectl, ["--kubeconfig", kubeconfig, ...rest], { stdio: "inherit" });
+      process.exitCode = r.status ?? 1;
+    });
+}

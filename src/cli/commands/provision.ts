@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { provision } from "../../local/provision/index.js";
+import { cacheDir } from "../../local/paths.js";
+
+export function registerProvision(program: Command): void {
+  program
+    .command("provision")
+    .description("build/install Kubernetes, etcd, Spark and the example programs into the cache (idempotent)")
+    .option("--json", "print what was provisioned as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const started = Date.now();
+      const tools = await provision();
+      if (opts.json) {
+        console.log(JSON.stringify(tools, null, 2));
+        return;
+      }
+      console.log(`cache: ${cacheDir()}`);
+      console.log(`kubernetes ${tools.kube.version}: ${tools.kube["kube-apiserver"]} (+ scheduler, controller-manager, kubectl)`);
+      console.log(`etcd ${tools.etcd.version}: ${tools.etcd.etcd}`);
+      console.log(`spark ${tools.spark.version}: ${tools.spark.sparkHome}`);
+      console.log(`examples: ${tools.examples.jar}`);
+      console.log(`provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+}

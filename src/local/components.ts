@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import type { StatePaths } from "./paths.js";
+import { pkiFile } from "./pki.js";
+
+export const SERVICE_CIDR = "10.0.0.0/24";
+export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+export interface Ports {
+  etcdClient: number;
+  etcdPeer: number;
+  apiserver: number;
+  scheduler: number;
+  controllerManager: number;
+}
+
+export interface Binaries {
+  etcd: string;
+  kubeApiserver: string;
+  kubeScheduler: string;
+  kubeControllerManager: string;
+}
+
+export type ComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler";
+
+export interface ComponentSpec {
+  name: ComponentName;
+  command: string;
+  args: string[];
+  /** An HTTP(S) URL answering 200 once the component is healthy. */
+  healthUrl: string;
+}
+
+/** The control plane, in start order. Pure: ports, paths and binaries in, command lines out. */
+export function controlPlaneComponents(bin: Binaries, paths: StatePaths, ports: Ports): ComponentSpec[] {
+  const pki = (f: Parameters<typeof pkiFile>[1]) => pkiFile(paths.pki, f);
+  const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
+  const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
+  const delegated = (port: number) => [
+    `--kubeconfig=${paths.kubeconfig}`,
+    `--authentication-kubeconfig=${paths.kubeconfig}`,
+    `--authorization-kubeconfig=${paths.kubeconfig}`,
+    "--leader-elect=false",
+    "--bind-address=127.0.0.1",
+    `--secure-port=${port}`,
+    `--cert-dir=${join(paths.pki, "serving")}`,
+  ];
+  return [
+    {
+      name: "etcd",
+      command: bin.etcd,
+      args: [
+        "--name=default",
+        `--data-dir=${paths.etcdData}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=default=${peerUrl}`,
+        "--unsafe-no-fsync",
+        "--log-level=warn",
+      ],
+      healthUrl: `${etcdUrl}/health`,
+    },
+    {
+      name: "kube-apiserver",
+      command: bin.kubeApiserver,
+      args: [
+        `--etcd-servers=${etcdUrl}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        `--secure-port=${ports.apiserver}`,
+        `--tls-cert-file=${pki("apiserverCert")}`,
+        `--tls-private-key-file=${pki("apiserverKey")}`,
+        `--client-ca-file=${pki("caCert")}`,
+        `--token-auth-file=${paths.tokens}`,
+        "--authorization-mode=Node,RBAC",
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
+        `--service-account-key-file=${pki("saPublicKey")}`,
+        `--service-account-signing-key-file=${pki("saPrivateKey")}`,
+        "--allow-privileged=true",
+        "--kubelet-preferred-address-types=InternalIP",
+        "--profiling=false",
+        `--cert-dir=${join(paths.pki, "serving")}`,
+      ],
+      healthUrl: `https://127.0.0.1:${ports.apiserver}/readyz`,
+    },
+    {
+      name: "kube-controller-manager",
+      command: bin.kubeControllerManager,
+      args: [
+        ...delegated(ports.controllerManager),
+        `--service-account-private-key-file=${pki("saPrivateKey")}`,
+        `--root-ca-file=${pki("caCert")}`,
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        "--profiling=false",
+      ],
+      healthUrl: `https://127.0.0.1:${ports.controllerManager}/healthz`,
+    },
+    {
+      name: "kube-scheduler",
+      command: bin.kubeScheduler,
+      args: [...delegated(ports.scheduler), "--profiling=false"],
+      healthUrl: `https://127.0.0.1:${ports.scheduler}/healthz`,
+    },
+  ];
+}

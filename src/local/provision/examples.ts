@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runChecked } from "../../util/run.js";
+import { cacheDir } from "../paths.js";
+import type { SparkInstall } from "./spark.js";
+import { readStamp, writeStamp } from "./stamp.js";
+
+export interface ExamplesBuild {
+  /** Holds sparkplane-examples.jar and the Python examples: the agent maps it to /opt/spark/examples. */
+  dir: string;
+  jar: string;
+  key: string;
+}
+
+/** The repository's examples/ directory (sources of our own example Spark programs). */
+export function examplesSourceDir(): string {
+  // dist/src/local/provision -> repo root
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "examples");
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? listFiles(p) : [p];
+  });
+}
+
+/** Content hash of the sources and the Spark version: a change in either rebuilds the jar. */
+function examplesKey(sources: string[], root: string, sparkVersion: string): string {
+  const h = createHash("sha256").update(sparkVersion);
+  for (const f of sources.sort()) h.update(relative(root, f)).update(readFileSync(f));
+  return h.digest("hex").slice(0, 16);
+}
+
+export function findExamples(spark: SparkInstall): ExamplesBuild | undefined {
+  const root = examplesSourceDir();
+  const sources = [...listFiles(join(root, "java")), ...listFiles(join(root, "python"))];
+  const key = examplesKey(sources, root, spark.version);
+  const dir = join(cacheDir(), "examples", key);
+  return readStamp<ExamplesBuild>(join(dir, "complete.json"))?.key === key ? { dir, jar: join(dir, "sparkplane-examples.jar"), key } : undefined;
+}
+
+/** javac against Spark's jars, then a jar; Python examples copied beside it. */
+export async function buildExamples(spark: SparkInstall, detail: (s: string) => void = () => {}): Promise<ExamplesBuild> {
+  const root = examplesSourceDir();
+  const javaSources = listFiles(join(root, "java")).filter((f) => f.endsWith(".java"));
+  const pySources = listFiles(join(root, "python")).filter((f) => f.endsWith(".py"));
+  const key = examplesKey([...javaSources, ...pySources], root, spark.version);
+  const dir = join(cacheDir(), "examples", key);
+  const classes = join(dir, "classes");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(classes, { recursive: true });
+  detail(`examples: javac ${javaSources.length} sources against Spark ${spark.version}`);
+  await runChecked("javac", ["-proc:none", "--release", "17", "-cp", join(spark.sparkHome, "jars", "*"), "-d", classes, ...javaSources]);
+  const jar = join(dir, "sparkplane-examples.jar");
+  await runChecked("jar", ["cf", jar, "-C", classes, "."]);
+  rmSync(classes, { recursive: true, force: true });
+  for (const py of pySources) copyFileSync(py, join(dir, relative(join(root, "python"), py).replaceAll("/", "_")));
+  const build = { dir, jar, key };
+  writeStamp(join(dir, "complete.json"), build);
+  return build;
+}

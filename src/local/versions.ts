@@ -1,0 +1,16 @@
+/** Versions of the engines sparkplane provisions. Each can be overridden by an environment variable. */
+export const KUBERNETES_VERSION = process.env.SPARKPLANE_K8S_VERSION ?? "v1.36.3";
+export const ETCD_VERSION = process.env.SPARKPLANE_ETCD_VERSION ?? "v3.6.16";
+export const SPARK_VERSION = process.env.SPARKPLANE_SPARK_VERSION ?? "3.5.9";
+
+/** Minimum toolchain versions: k8s 1.36 declares `go 1.26.0`; Spark 3.5 runs on Java 17. */
+export const MIN_GO = [1, 26] as const;
+export const MIN_JAVA = 17;
+export const MIN_PYTHON = [3, 9] as const;
+
+/** The staging-module version that pairs with a Kubernetes release: v1.Y.Z -> v0.Y.Z. */
+export function stagingVersion(k8sVersion: string): string {
+  const m = /^v1\.(\d+)\.(\d+)$/.exec(k8sVersion);
+  if (!m) throw new Error(`SPARKPLANE_K8S_VERSION must look like v1.36.3, got "${k8sVersion}"`);
+  return `v0.${m[1]}.${m[2]}`;
+}

@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import {
+  ApiextensionsV1Api,
+  AuthenticationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  Watch,
+} from "@kubernetes/client-node";
+import { requireToolset } from "../src/local/provision/index.js";
+import { down, freshNamespace, privateCluster, testCluster, type TestCluster } from "./cluster.js";
+
+/** Pids of live processes whose command line mentions the given directory. */
+function processesUsing(dir: string): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(`${dir}/`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe("embedded control plane", () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await testCluster();
+  });
+
+  test("/readyz answers ok through kubectl, and the server reports the real release", () => {
+    const kubectl = requireToolset().kube.kubectl;
+    const ready = spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "get", "--raw", "/readyz"], { encoding: "utf8" });
+    assert.equal(ready.status, 0, ready.stderr);
+    assert.equal(ready.stdout.trim(), "ok");
+    const version = spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "version", "-o", "json"], { encoding: "utf8" });
+    assert.equal(version.status, 0, version.stderr);
+    const v = JSON.parse(version.stdout) as { serverVersion: { gitVersion: string }; clientVersion: { gitVersion: string } };
+    assert.match(v.serverVersion.gitVersion, /^v1\.\d+\.\d+$/);
+    assert.equal(v.serverVersion.gitVersion, requireToolset().kube.version);
+    assert.equal(v.clientVersion.gitVersion, v.serverVersion.gitVersion);
+  });
+
+  test("a CRD installs; custom objects can be created, listed and watched", async () => {
+    const { name: ns } = await freshNamespace("crd");
+    const group = "test.sparkplane.io";
+    const ext = cluster.kc.makeApiClient(ApiextensionsV1Api);
+    const crdName = `widgets.${group}`;
+    await ext
+      .createCustomResourceDefinition({
+        body: {
+          metadata: { name: crdName },
+          spec: {
+            group,
+            scope: "Namespaced",
+            names: { plural: "widgets", singular: "widget", kind: "Widget", shortNames: ["wdg"] },
+            versions: [
+              {
+                name: "v1",
+                served: true,
+                storage: true,
+                schema: {
+                  openAPIV3Schema: {
+                    type: "object",
+                    properties: { spec: { type: "object", properties: { size: { type: "integer", minimum: 1 } }, required: ["size"] } },
+                  },
+                },
+              },
+            ],
+          },
+        },
+      })
+      .catch((e: { code?: number }) => {
+        if (e.code !== 409) throw e;
+      });
+    // The CRD is served once Established.
+    for (let i = 0; i < 100; i++) {
+      const crd = await ext.readCustomResourceDefinition({ name: crdName });
+      if (crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const custom = cluster.kc.makeApiClient(CustomObjectsApi);
+    const seen: string[] = [];
+    const watch = new Watch(cluster.kc);
+    const gotAdded = new Promise<void>((resolve) => {
+      void watch
+        .watch(`/apis/${group}/v1/namespaces/${ns}/widgets`, {}, (type, obj: { metadata: { name: string } }) => {
+          seen.push(`${type}:${obj.metadata.name}`);
+          if (type === "ADDED" && obj.metadata.name === "w1") resolve();
+        }, () => {})
+        .then((req) => after(() => req.abort()));
+    });
+    await custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: { apiVersion: `${group}/v1`, kind: "Widget", metadata: { name: "w1" }, spec: { size: 3 } } });
+    await gotAdded;
+    const list = (await custom.listNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets" })) as { items: { metadata: { name: string } }[] };
+    assert.deepEqual(list.items.map((i) => i.metadata.name), ["w1"]);
+    assert.ok(seen.includes("ADDED:w1"));
+    // The structural schema is enforced: size must be >= 1.
+    await assert.rejects(
+      custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: { apiVersion: `${group}/v1`, kind: "Widget", metadata: { name: "bad" }, spec: { size: 0 } } }),
+      (e: { code?: number; body?: string }) => e.code === 422 && String(e.body).includes("spec.size"),
+    );
+  });
+
+  test("an unprivileged service-account token is refused by RBAC", async () => {
+    const { name: ns } = await freshNamespace("rbac");
+    const core = cluster.kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: "nobody" } } });
+    const tr = await cluster.kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+      name: "nobody",
+      namespace: ns,
+      body: { spec: { audiences: [], expirationSeconds: 600 } },
+    });
+    assert.ok(tr.status?.token);
+    const weak = new KubeConfig();
+    const current = cluster.kc.getCurrentCluster()!;
+    weak.loadFromOptions({
+      clusters: [current],
+      users: [{ name: "nobody", token: tr.status!.token }],
+      contexts: [{ name: "nobody", cluster: current.name, user: "nobody" }],
+      currentContext: "nobody",
+    });
+    const weakCore = weak.makeApiClient(CoreV1Api);
+    await assert.rejects(weakCore.listNamespacedSecret({ namespace: "kube-system" }), (e: { code?: number }) => e.code === 403);
+    // ...while the same token is authenticated (it is RBAC, not authentication, that refuses).
+    const review = await weak.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} });
+    assert.equal(review.status?.userInfo?.username, `system:serviceaccount:${ns}:nobody`);
+  });
+
+  test("the controller-manager runs: new namespaces get their default ServiceAccount", async () => {
+    const { name: ns } = await freshNamespace("sa");
+    const core = cluster.kc.makeApiClient(CoreV1Api);
+    let found = false;
+    for (let i = 0; i < 100 && !found; i++) {
+      found = (await core.listNamespacedServiceAccount({ namespace: ns })).items.some((s) => s.metadata?.name === "default");
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(found, "default ServiceAccount created by kube-controller-manager");
+  });
+});
+
+describe("cluster lifecycle", () => {
+  test("two clusters run side by side; down leaves no process; a killed supervisor's children are reaped by the next up", async () => {
+    const a = await privateCluster();
+    const b = await privateCluster();
+    try {
+      assert.notEqual(a.kc.getCurrentCluster()!.server, b.kc.getCurrentCluster()!.server);
+      for (const c of [a, b]) {
+        const ns = await c.kc.makeApiClient(CoreV1Api).listNamespace();
+        assert.ok(ns.items.some((n) => n.metadata?.name === "kube-system"));
+      }
+      // Kill b's supervisor outright: its etcd and kube-* processes are orphaned...
+      const before = processesUsing(b.stateDir);
+      assert.ok(before.length >= 5, `expected supervisor + 4 components, saw ${before.length}`);
+      const sup = JSON.parse(readFileSync(`${b.stateDir}/cluster.json`, "utf8")) as { supervisorPid: number };
+      process.kill(sup.supervisorPid, "SIGKILL");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(processesUsing(b.stateDir).length >= 4, "components outlive a SIGKILLed supervisor");
+      // ...and `down` finds them through their pid files.
+      await down(b.stateDir);
+      assert.deepEqual(processesUsing(b.stateDir), []);
+      // a is untouched by all of that.
+      assert.ok((await a.kc.makeApiClient(CoreV1Api).listNamespace()).items.length > 0);
+    } finally {
+      await down(a.stateDir);
+      await down(b.stateDir);
+    }
+    assert.deepEqual(processesUsing(a.stateDir), [], "down leaves no etcd or kube-* process");
+  });
+});

@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { statSync } from "node:fs";
+import { Writable } from "node:stream";
+import { test } from "node:test";
+import { provision } from "../src/local/provision/index.js";
+
+test("provision is idempotent: a warm run rebuilds nothing and is fast", async () => {
+  const first = await provision({ quiet: true });
+  const mtimes = [first.kube["kube-apiserver"], first.kube.kubectl, first.etcd.etcd, first.examples.jar].map((f) => statSync(f).mtimeMs);
+  let output = "";
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      output += String(chunk);
+      cb();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  const started = Date.now();
+  const second = await provision({ out: sink });
+  const warmMs = Date.now() - started;
+  assert.deepEqual(second, first);
+  assert.deepEqual([second.kube["kube-apiserver"], second.kube.kubectl, second.etcd.etcd, second.examples.jar].map((f) => statSync(f).mtimeMs), mtimes);
+  assert.equal((output.match(/cached/g) ?? []).length, 4, output);
+  console.log(`warm provision: ${warmMs} ms`);
+});
