@@ -1,0 +1,23 @@
+/** The CRD files under config/crd, rendered from src/api/crd.ts (written by scripts/gen-crds.mjs). */
+import { stringify } from "yaml";
+import { allCrds, type CustomResourceDefinition } from "./crd.js";
+
+export const CRD_DIRECTORY = "config/crd";
+
+export interface CrdManifest {
+  /** File name under config/crd. */
+  fileName: string;
+  content: string;
+}
+
+export function renderCrdYaml(crd: CustomResourceDefinition): string {
+  const header = "# Generated from src/api by scripts/gen-crds.mjs (npm run build first). Do not edit.\n";
+  return header + stringify(crd, { lineWidth: 0 });
+}
+
+export function crdManifests(): CrdManifest[] {
+  return allCrds().map((crd) => ({
+    fileName: `${crd.spec.group}_${crd.spec.names.plural}.yaml`,
+    content: renderCrdYaml(crd),
+  }));
+}
