@@ -1,33 +1,20 @@
 /** How the driver and executor pods of a SparkApplication map to driver, executor and application states. */
 import type { V1ContainerStateTerminated, V1Pod } from "@kubernetes/client-node";
+import { AppState, DriverState, ExecutorState, OperatorLabel } from "../../api/v1beta2/constants.js";
 
-// TODO(shared constants): replace with src/api/v1beta2/constants.ts and src/spark/constants.ts once committed.
-const PodState = {
-  Pending: "PENDING",
-  Running: "RUNNING",
-  Completed: "COMPLETED",
-  Failed: "FAILED",
-  Unknown: "UNKNOWN",
-} as const;
-const AppStateForDriver = {
-  Submitted: "SUBMITTED",
-  Running: "RUNNING",
-  Succeeding: "SUCCEEDING",
-  Failing: "FAILING",
-  Unknown: "UNKNOWN",
-} as const;
-const SparkLabel = {
-  AppSelector: "spark-app-selector",
-  Role: "spark-role",
-} as const;
+// TODO(shared constants): take these from src/spark/constants.ts once it lands.
+const SparkLabel = { AppSelector: "spark-app-selector", Role: "spark-role" } as const;
 const SparkRole = { Driver: "driver", Executor: "executor" } as const;
-const SUBMISSION_ID_LABEL = "sparkoperator.k8s.io/submission-id";
 const DRIVER_CONTAINER = "spark-kubernetes-driver";
 const EXECUTOR_CONTAINERS = ["spark-kubernetes-executor", "executor"] as const;
 
-/** The state of one Spark pod; the values of `status.executorState`, also used for the driver. */
-export type PodState = (typeof PodState)[keyof typeof PodState];
-export type AppStateForDriver = (typeof AppStateForDriver)[keyof typeof AppStateForDriver];
+/** The application states a driver pod can put an application in. */
+export type AppStateForDriver =
+  | typeof AppState.Submitted
+  | typeof AppState.Running
+  | typeof AppState.Succeeding
+  | typeof AppState.Failing
+  | typeof AppState.Unknown;
 
 export interface ContainerTermination {
   exitCode: number;
@@ -35,58 +22,58 @@ export interface ContainerTermination {
   message?: string;
 }
 
-export function isTerminalPodState(state: PodState | string | undefined): boolean {
-  return state === PodState.Completed || state === PodState.Failed;
+export function isTerminalPodState(state: string | undefined): boolean {
+  return state === ExecutorState.Completed || state === ExecutorState.Failed;
 }
 
 /**
  * The driver's state. A pod still Running whose driver container has terminated (sidecars keep it up) counts
  * as finished, and a Failed pod whose driver container exited 0 (a sidecar failed) counts as completed.
  */
-export function driverStateOf(pod: V1Pod): PodState {
+export function driverStateOf(pod: V1Pod): DriverState {
   const termination = driverTermination(pod);
   switch (pod.status?.phase) {
     case "Pending":
-      return PodState.Pending;
+      return DriverState.Pending;
     case "Running":
-      if (termination === undefined) return PodState.Running;
-      return termination.exitCode === 0 ? PodState.Completed : PodState.Failed;
+      if (termination === undefined) return DriverState.Running;
+      return termination.exitCode === 0 ? DriverState.Completed : DriverState.Failed;
     case "Succeeded":
-      return PodState.Completed;
+      return DriverState.Completed;
     case "Failed":
-      return termination?.exitCode === 0 ? PodState.Completed : PodState.Failed;
+      return termination?.exitCode === 0 ? DriverState.Completed : DriverState.Failed;
     default:
-      return PodState.Unknown;
+      return DriverState.Unknown;
   }
 }
 
-export function executorStateOf(pod: V1Pod): PodState {
+export function executorStateOf(pod: V1Pod): ExecutorState {
   switch (pod.status?.phase) {
     case "Pending":
-      return PodState.Pending;
+      return ExecutorState.Pending;
     case "Running":
-      return PodState.Running;
+      return ExecutorState.Running;
     case "Succeeded":
-      return PodState.Completed;
+      return ExecutorState.Completed;
     case "Failed":
-      return PodState.Failed;
+      return ExecutorState.Failed;
     default:
-      return PodState.Unknown;
+      return ExecutorState.Unknown;
   }
 }
 
-export function appStateForDriverState(state: PodState): AppStateForDriver {
+export function appStateForDriverState(state: DriverState): AppStateForDriver {
   switch (state) {
-    case PodState.Pending:
-      return AppStateForDriver.Submitted;
-    case PodState.Running:
-      return AppStateForDriver.Running;
-    case PodState.Completed:
-      return AppStateForDriver.Succeeding;
-    case PodState.Failed:
-      return AppStateForDriver.Failing;
+    case DriverState.Pending:
+      return AppState.Submitted;
+    case DriverState.Running:
+      return AppState.Running;
+    case DriverState.Completed:
+      return AppState.Succeeding;
+    case DriverState.Failed:
+      return AppState.Failing;
     default:
-      return AppStateForDriver.Unknown;
+      return AppState.Unknown;
   }
 }
 
@@ -132,7 +119,7 @@ export function sparkApplicationIdOf(pod: V1Pod): string | undefined {
 }
 
 export function submissionIdOf(pod: V1Pod): string | undefined {
-  return nonEmpty(pod.metadata?.labels?.[SUBMISSION_ID_LABEL]);
+  return nonEmpty(pod.metadata?.labels?.[OperatorLabel.SubmissionId]);
 }
 
 /** Spark's executor id from the `<prefix>-exec-<N>` pod name (0 when the name has no such suffix). */

@@ -13,23 +13,15 @@
  * - `retryInterval` stands in for an absent `onFailureRetryInterval` / `onSubmissionFailureRetryInterval`.
  * An explicit `type: Never` always wins.
  */
+import { RestartPolicyType } from "../../api/v1beta2/constants.js";
+import type { SparkApplicationSpec } from "../../api/v1beta2/sparkapplication.js";
+
 export const DEFAULT_RETRY_INTERVAL_SECONDS = 5;
 
-// TODO(shared types): replace with the API's RestartPolicyType / SparkApplicationSpec once committed.
-const RestartPolicyType = { Never: "Never", OnFailure: "OnFailure", Always: "Always" } as const;
-type RestartPolicyType = (typeof RestartPolicyType)[keyof typeof RestartPolicyType];
-
-export interface RestartPolicyInput {
-  restartPolicy?: {
-    type?: RestartPolicyType;
-    onSubmissionFailureRetries?: number;
-    onFailureRetries?: number;
-    onSubmissionFailureRetryInterval?: number;
-    onFailureRetryInterval?: number;
-  };
-  failureRetries?: number;
-  retryInterval?: number;
-}
+export type RestartPolicyInput = Pick<
+  SparkApplicationSpec,
+  "restartPolicy" | "failureRetries" | "retryInterval"
+>;
 
 export interface EffectiveRestartPolicy {
   type: RestartPolicyType;
@@ -45,7 +37,9 @@ export function effectiveRestartPolicy(spec: RestartPolicyInput): EffectiveResta
   const policy = spec.restartPolicy ?? {};
   const legacyRetries = nonNegative(spec.failureRetries);
   const legacyInterval = positive(spec.retryInterval);
-  const type = policy.type ?? (legacyRetries !== undefined && legacyRetries > 0 ? "OnFailure" : "Never");
+  const legacyType =
+    legacyRetries !== undefined && legacyRetries > 0 ? RestartPolicyType.OnFailure : undefined;
+  const type = policy.type ?? legacyType ?? RestartPolicyType.Never;
   return {
     type,
     onFailureRetries: nonNegative(policy.onFailureRetries) ?? legacyRetries,

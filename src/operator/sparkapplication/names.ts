@@ -1,0 +1,84 @@
+/** Names, ports and selectors of the objects a SparkApplication's runs consist of (as kubeflow names them). */
+import { createHash } from "node:crypto";
+import type { V1Pod } from "@kubernetes/client-node";
+import type { ServiceType } from "../../api/v1beta2/core.js";
+import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
+import { sparkApplicationIdOf } from "./pod-state.js";
+
+// TODO(shared constants): take these from src/spark/constants.ts once it lands.
+const DRIVER_POD_NAME_CONF = "spark.kubernetes.driver.pod.name";
+const SPARK_UI_PORT_CONF = "spark.ui.port";
+const DEFAULT_UI_PORT = 4040;
+const DEFAULT_UI_PORT_NAME = "spark-driver-ui-port";
+const MAX_NAME_LENGTH = 63;
+
+type AppRef = Pick<SparkApplication, "metadata" | "spec">;
+
+/** spec.driver.podName, else sparkConf `spark.kubernetes.driver.pod.name`, else `<app>-driver`. */
+export function driverPodNameFor(app: AppRef): string {
+  return (
+    nonEmpty(app.spec.driver.podName) ??
+    nonEmpty(app.spec.sparkConf?.[DRIVER_POD_NAME_CONF]) ??
+    `${app.metadata.name ?? ""}-driver`
+  );
+}
+
+/** The driver pod to observe: the one recorded in the status, else the one the next submission creates. */
+export function driverPodNameToObserve(app: SparkApplication): string {
+  return nonEmpty(app.status?.driverInfo?.podName) ?? driverPodNameFor(app);
+}
+
+/** `<app>-ui-svc`; names over 63 characters are shortened with a hash so they stay unique. */
+export function uiServiceNameFor(app: Pick<SparkApplication, "metadata">): string {
+  return boundedName(app.metadata.name ?? "", "ui-svc");
+}
+
+export interface UIServicePorts {
+  port: number;
+  portName: string;
+  targetPort: number;
+}
+
+/**
+ * The UI port of the driver is `spark.ui.port` (default 4040). The Service exposes it on
+ * sparkUIOptions.servicePort; without sparkUIOptions on the driver's own port, with sparkUIOptions but no
+ * servicePort on 4040 (kubeflow's rules).
+ */
+export function uiServicePorts(app: AppRef): UIServicePorts {
+  const configured = Number(app.spec.sparkConf?.[SPARK_UI_PORT_CONF]);
+  const targetPort = Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_UI_PORT;
+  const options = app.spec.sparkUIOptions;
+  const port = options === undefined ? targetPort : (options.servicePort ?? DEFAULT_UI_PORT);
+  return { port, portName: nonEmpty(options?.servicePortName) ?? DEFAULT_UI_PORT_NAME, targetPort };
+}
+
+export function uiServiceType(app: AppRef): ServiceType {
+  return app.spec.sparkUIOptions?.serviceType ?? "ClusterIP";
+}
+
+/** In-cluster address of the UI: the Service's DNS name (stable, unlike its cluster IP) and port. */
+export function webUIAddress(app: AppRef, serviceName: string, port: number): string {
+  return `${serviceName}.${app.metadata.namespace ?? "default"}.svc:${port}`;
+}
+
+/**
+ * Label selector of the executors of the current run (`spark-role=executor,spark-app-selector=<id>`), the
+ * id taken from the driver pod, else the status; undefined while no id is known (no executors can exist
+ * before the driver reports its id).
+ */
+export function executorPodSelector(app: SparkApplication, driverPod: V1Pod | undefined): string | undefined {
+  const appId = (driverPod && sparkApplicationIdOf(driverPod)) ?? nonEmpty(app.status?.sparkApplicationId);
+  return appId === undefined ? undefined : `spark-role=executor,spark-app-selector=${appId}`;
+}
+
+function boundedName(base: string, suffix: string): string {
+  const preferred = `${base}-${suffix}`;
+  if (preferred.length <= MAX_NAME_LENGTH) return preferred;
+  const hash = createHash("md5").update(preferred).digest("hex").slice(0, 8);
+  const keep = MAX_NAME_LENGTH - suffix.length - hash.length - 2;
+  return `${base.slice(0, keep).replace(/-+$/, "")}-${hash}-${suffix}`;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
