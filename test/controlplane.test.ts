@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import {
   ApiextensionsV1Api,
   AuthenticationV1Api,
@@ -21,12 +21,64 @@ function processesUsing(dir: string): number[] {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(`${dir}/`);
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+        return cmdline.includes(`${dir}/`) || cmdline.includes(`${dir} `);
       } catch {
         return false;
       }
     })
     .map(Number);
+}
+
+/**
+ * Watches a path, runs `trigger` once the watch is established (it has delivered the initial ADDED events),
+ * and resolves with the events seen up to `until`. A watch that ends early (e.g. a CRD not yet served) is
+ * restarted; one that never sees `until` fails the test after 20 s.
+ */
+async function watchUntil(cluster: TestCluster, path: string, until: string, trigger: () => Promise<unknown>): Promise<string[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const seen: string[] = [];
+    const outcome = await new Promise<"done" | "ended">((resolve) => {
+      let triggered = false;
+      const timer = setTimeout(() => resolve("ended"), Math.max(0, deadline - Date.now()));
+      void new Watch(cluster.kc)
+        .watch(
+          path,
+          {},
+          (type, obj: { metadata: { name: string } }) => {
+            seen.push(`${type}:${obj.metadata.name}`);
+            if (seen.at(-1) === until) {
+              clearTimeout(timer);
+              resolve("done");
+            }
+          },
+          () => {
+            clearTimeout(timer);
+            resolve("ended");
+          },
+        )
+        .then(async (req) => {
+          await new Promise((r) => setTimeout(r, 300));
+          if (!triggered) {
+            triggered = true;
+            await trigger();
+          }
+          return req;
+        })
+        .then((req) => {
+          const stop = setInterval(() => {
+            if (seen.at(-1) === until) {
+              clearInterval(stop);
+              req.abort();
+            }
+          }, 50);
+        });
+    });
+    if (outcome === "done") return seen;
+    if (Date.now() > deadline) throw new Error(`watch of ${path} never saw ${until}; saw ${seen.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 describe("embedded control plane", () => {
@@ -87,21 +139,14 @@ describe("embedded control plane", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const custom = cluster.kc.makeApiClient(CustomObjectsApi);
-    const seen: string[] = [];
-    const watch = new Watch(cluster.kc);
-    const gotAdded = new Promise<void>((resolve) => {
-      void watch
-        .watch(`/apis/${group}/v1/namespaces/${ns}/widgets`, {}, (type, obj: { metadata: { name: string } }) => {
-          seen.push(`${type}:${obj.metadata.name}`);
-          if (type === "ADDED" && obj.metadata.name === "w1") resolve();
-        }, () => {})
-        .then((req) => after(() => req.abort()));
-    });
-    await custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: { apiVersion: `${group}/v1`, kind: "Widget", metadata: { name: "w1" }, spec: { size: 3 } } });
-    await gotAdded;
+    const widget = (name: string, size: number) => ({ apiVersion: `${group}/v1`, kind: "Widget", metadata: { name }, spec: { size } });
+    await custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: widget("w1", 3) });
+    const seen = await watchUntil(cluster, `/apis/${group}/v1/namespaces/${ns}/widgets`, "ADDED:w2", () =>
+      custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: widget("w2", 4) }),
+    );
+    assert.deepEqual(seen, ["ADDED:w1", "ADDED:w2"], "the initial state, then the live event");
     const list = (await custom.listNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets" })) as { items: { metadata: { name: string } }[] };
-    assert.deepEqual(list.items.map((i) => i.metadata.name), ["w1"]);
-    assert.ok(seen.includes("ADDED:w1"));
+    assert.deepEqual(list.items.map((i) => i.metadata.name).sort(), ["w1", "w2"]);
     // The structural schema is enforced: size must be >= 1.
     await assert.rejects(
       custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: { apiVersion: `${group}/v1`, kind: "Widget", metadata: { name: "bad" }, spec: { size: 0 } } }),

@@ -32,6 +32,7 @@ export class Supervisor {
   private readonly children = new Map<string, ChildProcess>();
   private stopping = false;
   private ca = "";
+  private readonly failures = new Map<string, string>();
   private token = "";
 
   constructor(private readonly opts: SupervisorOptions) {
@@ -88,7 +89,8 @@ export class Supervisor {
       this.launch(spec, 0);
       await waitFor(`${spec.name} did not become healthy`, () => this.healthy(spec), {
         timeoutMs: READY_TIMEOUT_MS,
-        failFast: () => (this.children.has(spec.name) ? undefined : `it exited: ${this.logTail(spec.name)}`),
+        failFast: () =>
+          this.children.has(spec.name) ? undefined : `it exited: ${this.failures.get(spec.name) ?? this.logTail(spec.name)}`,
       });
       this.state.components[spec.name]!.status = "running";
     }
@@ -119,7 +121,13 @@ export class Supervisor {
     if (child.pid) writePidFile(this.paths.pids, spec.name, child.pid);
     this.state.components[spec.name] = { pid: child.pid, restarts, status: "starting", log };
     this.publish({});
+    // A program that cannot be started (missing, not executable) reports 'error' instead of 'exit'.
+    child.on("error", (err) => {
+      this.failures.set(spec.name, err.message);
+      child.emit("exit", null, null);
+    });
     child.on("exit", (code, signal) => {
+      if (!this.children.has(spec.name)) return;
       this.children.delete(spec.name);
       removePidFile(this.paths.pids, spec.name);
       const comp = this.state.components[spec.name];

@@ -36,8 +36,8 @@ export async function buildEtcd(version = ETCD_VERSION, detail: (s: string) => v
   detail(`etcd ${version}: resolving Go modules`);
   await prepareBuilderModule({ dir, goModText: etcdBuilderGoMod(version), commandPackages: [ETCD_MODULE] });
   detail(`etcd ${version}: compiling`);
-  const out = join(cacheDir(), "etcd", version, "bin", "etcd");
-  await goBuild({ dir, outDir: out, packages: [ETCD_MODULE], ldflags: "-s -w" });
+  const outDir = join(cacheDir(), "etcd", version, "bin");
+  await goBuild({ dir, outDir, binaryName: "etcd", packages: [ETCD_MODULE], ldflags: "-s -w" });
   writeStamp(join(cacheDir(), "etcd", version, "complete.json"), { version, builtAt: new Date().toISOString() });
   return findEtcd(version)!;
 }

@@ -70,15 +70,19 @@ export async function prepareBuilderModule(opts: {
   writeFileSync(stampPath, opts.goModText);
 }
 
-/** `go build` of several main packages into one output dir in a single invocation (shares compilation). */
+/**
+ * `go build` of main packages into outDir in a single invocation (shares compilation). With several packages
+ * each binary is named after its package; with one, `binaryName` names it.
+ */
 export async function goBuild(opts: {
   dir: string;
   outDir: string;
   packages: readonly string[];
   ldflags: string;
+  binaryName?: string;
 }): Promise<void> {
   mkdirSync(opts.outDir, { recursive: true });
-  const out = opts.packages.length > 1 ? `${opts.outDir}/` : opts.outDir;
+  const out = opts.binaryName ? join(opts.outDir, opts.binaryName) : `${opts.outDir}/`;
   await runChecked("go", ["build", "-trimpath", "-ldflags", opts.ldflags, "-o", out, ...opts.packages], {
     cwd: opts.dir,
     env: goEnv(),
