@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 
 export interface RunResult {
   code: number;
@@ -27,7 +28,9 @@ export function run(
     child.stderr.on("data", (c: Buffer) => feed(c, "err"));
     child.on("error", (err) => {
       if (timer) clearTimeout(timer);
-      resolvePromise({ code: 127, stdout, stderr: stderr + String(err.message) });
+      // Node reports a missing working directory as ENOENT of the program itself: say which it is.
+      const why = opts.cwd && !existsSync(opts.cwd) ? `working directory ${opts.cwd} does not exist` : err.message;
+      resolvePromise({ code: 127, stdout, stderr: stderr + why });
     });
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);

@@ -39,6 +39,7 @@ export async function requireGo(forWhat: string): Promise<void> {
 
 /** Where a downloaded module's go.mod lives (downloads the module's metadata if needed). */
 export async function downloadedGoMod(modulePath: string, version: string): Promise<string> {
+  mkdirSync(cacheDir(), { recursive: true });
   const r = await runChecked("go", ["mod", "download", "-json", `${modulePath}@${version}`], {
     env: goEnv(),
     cwd: cacheDir(),
