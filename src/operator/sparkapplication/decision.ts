@@ -8,12 +8,9 @@ import type { V1Pod } from "@kubernetes/client-node";
 import type { EventReason, EventType } from "../../api/v1beta2/constants.js";
 import type { ServiceType } from "../../api/v1beta2/core.js";
 import type { SparkApplication, SparkApplicationStatus } from "../../api/v1beta2/sparkapplication.js";
+import type { ValidationError } from "../../api/v1beta2/validate.js";
 
-export interface ValidationError {
-  /** Path of the offending field, e.g. `spec.driver.cores`. */
-  field: string;
-  message: string;
-}
+export type { ValidationError };
 
 export interface DecideConfig {
   /** How long a SUBMITTED application may lack its driver pod before it is FAILING. */

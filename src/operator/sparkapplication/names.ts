@@ -2,11 +2,11 @@
 import { createHash } from "node:crypto";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { ServiceType } from "../../api/v1beta2/core.js";
+import { driverPodName } from "../../api/v1beta2/derived-names.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
 import { sparkApplicationIdOf } from "./pod-state.js";
 
 // TODO(shared constants): take these from src/spark/constants.ts once it lands.
-const DRIVER_POD_NAME_CONF = "spark.kubernetes.driver.pod.name";
 const SPARK_UI_PORT_CONF = "spark.ui.port";
 const DEFAULT_UI_PORT = 4040;
 const DEFAULT_UI_PORT_NAME = "spark-driver-ui-port";
@@ -14,13 +14,9 @@ const MAX_NAME_LENGTH = 63;
 
 type AppRef = Pick<SparkApplication, "metadata" | "spec">;
 
-/** spec.driver.podName, else sparkConf `spark.kubernetes.driver.pod.name`, else `<app>-driver`. */
+/** The driver pod the next submission creates. */
 export function driverPodNameFor(app: AppRef): string {
-  return (
-    nonEmpty(app.spec.driver.podName) ??
-    nonEmpty(app.spec.sparkConf?.[DRIVER_POD_NAME_CONF]) ??
-    `${app.metadata.name ?? ""}-driver`
-  );
+  return driverPodName(app.metadata.name ?? "", app.spec);
 }
 
 /** The driver pod to observe: the one recorded in the status, else the one the next submission creates. */
@@ -28,7 +24,10 @@ export function driverPodNameToObserve(app: SparkApplication): string {
   return nonEmpty(app.status?.driverInfo?.podName) ?? driverPodNameFor(app);
 }
 
-/** `<app>-ui-svc`; names over 63 characters are shortened with a hash so they stay unique. */
+/**
+ * `<app>-ui-svc` (as derived-names' uiServiceName); a name over 63 characters, which no Service may have, is
+ * shortened with a hash of it so it stays unique (as kubeflow does).
+ */
 export function uiServiceNameFor(app: Pick<SparkApplication, "metadata">): string {
   return boundedName(app.metadata.name ?? "", "ui-svc");
 }
