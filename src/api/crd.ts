@@ -51,7 +51,7 @@ export interface PrinterColumn {
 export interface CustomResourceDefinition {
   apiVersion: "apiextensions.k8s.io/v1";
   kind: "CustomResourceDefinition";
-  metadata: { name: string };
+  metadata: { name: string; annotations: Record<string, string> };
   spec: {
     group: string;
     names: { kind: string; listKind: string; plural: string; singular: string; shortNames: string[] };
@@ -66,6 +66,13 @@ export interface CustomResourceDefinition {
     }[];
   };
 }
+
+/**
+ * Groups under k8s.io are protected: kube-apiserver refuses their CRDs without this annotation (a URL, or a
+ * value starting with "unapproved"). The API is the kubeflow spark-operator's, so it points there.
+ */
+export const API_APPROVAL_ANNOTATION = "api-approved.kubernetes.io";
+export const API_APPROVAL = "https://github.com/kubeflow/spark-operator";
 
 /** Keywords copied as they are; everything else is either rewritten below or rejected. */
 const PASSTHROUGH_KEYWORDS = [
@@ -186,7 +193,7 @@ function customResourceDefinition(
   return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
-    metadata: { name: `${names.plural}.${GROUP}` },
+    metadata: { name: `${names.plural}.${GROUP}`, annotations: { [API_APPROVAL_ANNOTATION]: API_APPROVAL } },
     spec: {
       group: GROUP,
       names: { ...names, shortNames: [...names.shortNames] },
