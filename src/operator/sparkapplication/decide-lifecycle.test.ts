@@ -297,7 +297,7 @@ describe("suspend and resume", () => {
 });
 
 describe("deletion of the application", () => {
-  it("deletes what still runs, and nothing else", () => {
+  it("deletes what still runs, and waits for it to go", () => {
     const app = sparkApp({ status: runStatus("RUNNING"), deleting: true });
     const decision = decide(inputFor(app, { driverPod: driver("Running") }));
     assert.deepEqual(decision, {
@@ -311,11 +311,29 @@ describe("deletion of the application", () => {
         },
       ],
       events: [],
+      requeueAfterMs: 1000,
     });
   });
 
-  it("does nothing once everything is gone", () => {
+  it("waits for executors and the UI service too", () => {
+    const app = sparkApp({
+      status: runStatus("RUNNING", { sparkApplicationId: "spark-app-1" }),
+      deleting: true,
+    });
+    for (const observed of [
+      { uiServicePresent: true },
+      { executorPods: [executor("pi-exec-1", "Running")] },
+    ]) {
+      const decision = decide(inputFor(app, observed));
+      assert.deepEqual(
+        decision.actions.map((action) => action.kind),
+        ["deleteDriverResources"],
+      );
+    }
+  });
+
+  it("releases the application once everything is gone, recording nothing", () => {
     const app = sparkApp({ status: runStatus("RUNNING"), deleting: true, hashRecorded: false });
-    assert.deepEqual(decide(inputFor(app)), { actions: [], events: [] });
+    assert.deepEqual(decide(inputFor(app)), { actions: [{ kind: "finalizeDeletion" }], events: [] });
   });
 });

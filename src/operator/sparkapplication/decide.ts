@@ -292,10 +292,16 @@ function onTerminated(ctx: Context): Step {
   return step;
 }
 
+/** Deleted: remove what is left of the runs, waiting until it is gone, then release the application. */
 function onDeletion(ctx: Context): Step {
   const leftovers =
     ctx.podWithDriverName !== undefined || ctx.input.uiServicePresent || ctx.input.executorPods.length > 0;
-  return { status: ctx.status, actions: leftovers ? [deleteDriverResources(ctx)] : [], events: [] };
+  if (!leftovers) return { ...stay(ctx), actions: [{ kind: "finalizeDeletion" }] };
+  return {
+    ...stay(ctx),
+    actions: [deleteDriverResources(ctx)],
+    requeueAfterMs: ctx.config.resourceDeletionPollMs,
+  };
 }
 
 function withExecutors(

@@ -104,12 +104,21 @@ export interface DeleteAppAction {
   kind: "deleteApp";
 }
 
+/**
+ * The application is being deleted and nothing of its runs is left: release it (remove the operator's
+ * finalizer, if it set one).
+ */
+export interface FinalizeDeletionAction {
+  kind: "finalizeDeletion";
+}
+
 export type Action =
   | SubmitAction
   | DeleteDriverResourcesAction
   | CreateUIServiceAction
   | RecordSpecHashAction
-  | DeleteAppAction;
+  | DeleteAppAction
+  | FinalizeDeletionAction;
 
 export interface Decision {
   /** The complete new status; undefined when unchanged. */

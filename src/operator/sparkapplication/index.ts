@@ -11,6 +11,7 @@ export {
   type Decision,
   type DeleteAppAction,
   type DeleteDriverResourcesAction,
+  type FinalizeDeletionAction,
   type RecordSpecHashAction,
   type SubmitAction,
   type ValidationError,
