@@ -157,6 +157,10 @@ describe("driver pod not found", () => {
     assert.equal(decision.requeueAfterMs, 0);
   });
 
+  it("never waits longer than the grace period, even for a submission time in the future", () => {
+    assert.equal(decide(inputFor(submitted(), { now: at(-30) })).requeueAfterMs, 10_000);
+  });
+
   it("honours a configured grace period", () => {
     const config = { ...inputFor(submitted()).config, driverPodCreationGraceMs: 30_000 };
     assert.equal(decide(inputFor(submitted(), { now: at(10), config })).requeueAfterMs, 20_000);

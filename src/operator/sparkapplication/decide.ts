@@ -156,8 +156,8 @@ function followDriver(ctx: Context): Step {
   const podName = driverPodNameToObserve(ctx.app);
   if (pod === undefined) {
     const lastAttempt = parseTime(ctx.status.lastSubmissionAttemptTime);
-    const graceLeft =
-      lastAttempt === undefined ? 0 : lastAttempt + ctx.config.driverPodCreationGraceMs - ctx.now;
+    const grace = ctx.config.driverPodCreationGraceMs;
+    const graceLeft = lastAttempt === undefined ? 0 : Math.min(grace, lastAttempt + grace - ctx.now);
     if (ctx.state === AppState.Submitted && graceLeft > 0) {
       return { ...withUIService(ctx, ctx.status, []), events: [], requeueAfterMs: graceLeft };
     }

@@ -4,13 +4,17 @@ import type { V1Pod } from "@kubernetes/client-node";
 import type { ServiceType } from "../../api/v1beta2/core.js";
 import { driverPodName } from "../../api/v1beta2/derived-names.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
+import {
+  ConfKey,
+  KUBERNETES_DNS_LABEL_MAX_LENGTH,
+  SparkLabel,
+  SparkPort,
+  SparkRole,
+} from "../../spark/constants.js";
 import { sparkApplicationIdOf } from "./pod-state.js";
 
-// TODO(shared constants): take these from src/spark/constants.ts once it lands.
-const SPARK_UI_PORT_CONF = "spark.ui.port";
-const DEFAULT_UI_PORT = 4040;
+/** The UI Service's port name in kubeflow. */
 const DEFAULT_UI_PORT_NAME = "spark-driver-ui-port";
-const MAX_NAME_LENGTH = 63;
 
 type AppRef = Pick<SparkApplication, "metadata" | "spec">;
 
@@ -44,10 +48,10 @@ export interface UIServicePorts {
  * servicePort on 4040 (kubeflow's rules).
  */
 export function uiServicePorts(app: AppRef): UIServicePorts {
-  const configured = Number(app.spec.sparkConf?.[SPARK_UI_PORT_CONF]);
-  const targetPort = Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_UI_PORT;
+  const configured = Number(app.spec.sparkConf?.[ConfKey.UiPort]);
+  const targetPort = Number.isInteger(configured) && configured > 0 ? configured : SparkPort.Ui;
   const options = app.spec.sparkUIOptions;
-  const port = options === undefined ? targetPort : (options.servicePort ?? DEFAULT_UI_PORT);
+  const port = options === undefined ? targetPort : (options.servicePort ?? SparkPort.Ui);
   return { port, portName: nonEmpty(options?.servicePortName) ?? DEFAULT_UI_PORT_NAME, targetPort };
 }
 
@@ -67,14 +71,16 @@ export function webUIAddress(app: AppRef, serviceName: string, port: number): st
  */
 export function executorPodSelector(app: SparkApplication, driverPod: V1Pod | undefined): string | undefined {
   const appId = (driverPod && sparkApplicationIdOf(driverPod)) ?? nonEmpty(app.status?.sparkApplicationId);
-  return appId === undefined ? undefined : `spark-role=executor,spark-app-selector=${appId}`;
+  return appId === undefined
+    ? undefined
+    : `${SparkLabel.Role}=${SparkRole.Executor},${SparkLabel.AppId}=${appId}`;
 }
 
 function boundedName(base: string, suffix: string): string {
   const preferred = `${base}-${suffix}`;
-  if (preferred.length <= MAX_NAME_LENGTH) return preferred;
+  if (preferred.length <= KUBERNETES_DNS_LABEL_MAX_LENGTH) return preferred;
   const hash = createHash("md5").update(preferred).digest("hex").slice(0, 8);
-  const keep = MAX_NAME_LENGTH - suffix.length - hash.length - 2;
+  const keep = KUBERNETES_DNS_LABEL_MAX_LENGTH - suffix.length - hash.length - 2;
   return `${base.slice(0, keep).replace(/-+$/, "")}-${hash}-${suffix}`;
 }
 

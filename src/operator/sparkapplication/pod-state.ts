@@ -2,11 +2,10 @@
 import type { V1ContainerStateTerminated, V1Pod } from "@kubernetes/client-node";
 import { AppState, DriverState, ExecutorState, OperatorLabel } from "../../api/v1beta2/constants.js";
 
-// TODO(shared constants): take these from src/spark/constants.ts once it lands.
-const SparkLabel = { AppSelector: "spark-app-selector", Role: "spark-role" } as const;
-const SparkRole = { Driver: "driver", Executor: "executor" } as const;
-const DRIVER_CONTAINER = "spark-kubernetes-driver";
-const EXECUTOR_CONTAINERS = ["spark-kubernetes-executor", "executor"] as const;
+import { SparkContainer, SparkLabel, SparkRole } from "../../spark/constants.js";
+
+/** Spark 2.x named the executor container `executor`; kubeflow still looks for both. */
+const EXECUTOR_CONTAINERS = [SparkContainer.Executor, "executor"] as const;
 
 /** The application states a driver pod can put an application in. */
 export type AppStateForDriver =
@@ -79,7 +78,7 @@ export function appStateForDriverState(state: DriverState): AppStateForDriver {
 
 /** The terminated state of the driver container; with a single container, that container's. */
 export function driverTermination(pod: V1Pod): ContainerTermination | undefined {
-  return containerTermination(pod, [DRIVER_CONTAINER]);
+  return containerTermination(pod, [SparkContainer.Driver]);
 }
 
 export function executorTermination(pod: V1Pod): ContainerTermination | undefined {
@@ -115,7 +114,7 @@ export function isExecutorPod(pod: V1Pod): boolean {
 
 /** The Spark application id (`spark-<hex>`) Spark stamped on the pod. */
 export function sparkApplicationIdOf(pod: V1Pod): string | undefined {
-  return nonEmpty(pod.metadata?.labels?.[SparkLabel.AppSelector]);
+  return nonEmpty(pod.metadata?.labels?.[SparkLabel.AppId]);
 }
 
 export function submissionIdOf(pod: V1Pod): string | undefined {

@@ -149,6 +149,10 @@ describe("retryDelayMs", () => {
     assert.equal(retryDelayMs(5, 0, t0, t0), 5000);
   });
 
+  it("never waits longer than one backoff, even for a last attempt in the future", () => {
+    assert.equal(retryDelayMs(5, 2, t0 + 60_000, t0), 10_000);
+  });
+
   it("is due at once without a last attempt time", () => {
     assert.equal(retryDelayMs(5, 3, undefined, t0), 0);
     assert.equal(retryDelayMs(5, 3, Number.NaN, t0), 0);

@@ -89,7 +89,8 @@ export function retryDelayMs(
 ): number {
   if (lastAttemptAtMs === undefined || !Number.isFinite(lastAttemptAtMs)) return 0;
   const backoffMs = intervalSeconds * 1000 * Math.max(1, attempts);
-  return Math.max(0, lastAttemptAtMs + backoffMs - nowMs);
+  // A last attempt "in the future" (clocks of operator replicas differ) never delays beyond one backoff.
+  return Math.min(backoffMs, Math.max(0, lastAttemptAtMs + backoffMs - nowMs));
 }
 
 function nonNegative(value: number | undefined): number | undefined {
