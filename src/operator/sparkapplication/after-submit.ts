@@ -37,7 +37,7 @@ export function afterSubmit(
 ): SubmitOutcome {
   const appName = app.metadata.name ?? "";
   const { terminationTime: _previousRun, submissionID: previousSubmission, ...base } = status ?? {};
-  const submissionID = result.submissionId ?? previousSubmission;
+  const submissionID = result.submissionId || previousSubmission;
   const attempted: SparkApplicationStatus = {
     ...base,
     ...(submissionID === undefined ? {} : { submissionID }),

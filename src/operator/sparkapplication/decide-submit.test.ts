@@ -150,6 +150,17 @@ describe("a new application", () => {
     );
   });
 
+  it("takes over an owned driver pod without a submission id label, leaving the id unset", () => {
+    const ownDriver = driver("Running");
+    delete ownDriver.metadata!.labels!["sparkoperator.k8s.io/submission-id"];
+    ownDriver.metadata!.ownerReferences = [
+      { apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "SparkApplication", name: "pi", uid: "app-uid" },
+    ];
+    const decision = decide(inputFor(sparkApp(), { driverPod: ownDriver }));
+    assert.equal(decision.status?.applicationState?.state, "SUBMITTED");
+    assert.equal("submissionID" in (decision.status ?? {}), false);
+  });
+
   it("waits for the terminating driver pod of a deleted namesake", () => {
     const leftover = driver("Running", { deleting: true });
     const decision = decide(inputFor(sparkApp(), { driverPod: leftover }));

@@ -159,7 +159,7 @@ function followDriver(ctx: Context): Step {
     const grace = ctx.config.driverPodCreationGraceMs;
     const graceLeft = lastAttempt === undefined ? 0 : Math.min(grace, lastAttempt + grace - ctx.now);
     if (ctx.state === AppState.Submitted && graceLeft > 0) {
-      return { ...withUIService(ctx, ctx.status, []), events: [], requeueAfterMs: graceLeft };
+      return { ...withUIService(ctx, ctx.status), events: [], requeueAfterMs: graceLeft };
     }
     const failing = withTerminationTime(
       withState(ctx.status, AppState.Failing, DRIVER_POD_NOT_FOUND),
@@ -179,7 +179,7 @@ function followDriver(ctx: Context): Step {
   status = withState(status, appState, errorMessage);
   const events = appState === ctx.state ? [] : [driverEvent(driverState, podName, errorMessage)];
   const tracked = withExecutors(ctx, status, sparkApplicationIdOf(pod));
-  const withUI = withUIService(ctx, tracked.status, []);
+  const withUI = withUIService(ctx, tracked.status);
   return { status: withUI.status, actions: withUI.actions, events: [...events, ...tracked.events] };
 }
 
@@ -330,10 +330,13 @@ function withExecutors(
 }
 
 /** While the driver is pending or running: the UI service exists and the status says where. */
-function withUIService(ctx: Context, status: SparkApplicationStatus, actions: Action[]): Step {
+function withUIService(
+  ctx: Context,
+  status: SparkApplicationStatus,
+): { status: SparkApplicationStatus; actions: Action[] } {
   const state = stateOf(status);
   if (!ctx.config.enableUIService || (state !== AppState.Submitted && state !== AppState.Running)) {
-    return { status, actions, events: [] };
+    return { status, actions: [] };
   }
   const serviceName = uiServiceNameFor(ctx.app);
   const ports = uiServicePorts(ctx.app);
@@ -355,7 +358,7 @@ function withUIService(ctx: Context, status: SparkApplicationStatus, actions: Ac
           annotations: { ...ctx.app.spec.sparkUIOptions?.serviceAnnotations },
         },
       ];
-  return { status: { ...status, driverInfo }, actions: [...actions, ...create], events: [] };
+  return { status: { ...status, driverInfo }, actions: create };
 }
 
 function validationMessage(errors: readonly ValidationError[]): string {

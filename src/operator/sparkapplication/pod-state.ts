@@ -1,7 +1,6 @@
 /** How the driver and executor pods of a SparkApplication map to driver, executor and application states. */
 import type { V1ContainerStateTerminated, V1Pod } from "@kubernetes/client-node";
 import { AppState, DriverState, ExecutorState, OperatorLabel } from "../../api/v1beta2/constants.js";
-
 import { SparkContainer, SparkLabel, SparkRole } from "../../spark/constants.js";
 
 /** Spark 2.x named the executor container `executor`; kubeflow still looks for both. */
