@@ -28,6 +28,23 @@ describe("buildSubmitRequest", () => {
     assert.equal(r.proxyUser, undefined);
   });
 
+  it("defaults the spec as the kubeflow operator does", () => {
+    const app = javaApp({ driver: {}, executor: {} });
+    const conf = confOf(request(app));
+    assert.equal(conf.get("spark.driver.cores"), "1");
+    assert.equal(conf.get("spark.driver.memory"), "1g");
+    assert.equal(conf.get("spark.executor.cores"), "1");
+    assert.equal(conf.get("spark.executor.memory"), "1g");
+    assert.equal(conf.get("spark.executor.instances"), "1");
+    const fromConf = confOf(
+      request(javaApp({ driver: {}, executor: {}, sparkConf: { "spark.driver.memory": "2g" } })),
+    );
+    assert.equal(fromConf.get("spark.driver.memory"), "2g");
+    const dynamic = confOf(request(javaApp({ executor: {}, dynamicAllocation: { enabled: true } })));
+    assert.equal(dynamic.get("spark.executor.instances"), undefined);
+    assert.equal(request(javaApp({ mode: undefined })).deployMode, "cluster");
+  });
+
   it("prefixes a bare API server URL with k8s://", () => {
     assert.equal(request(javaApp(), { master: "https://api:6443" }).master, "k8s://https://api:6443");
   });

@@ -5,6 +5,7 @@
  */
 import { posix } from "node:path";
 import { OperatorLabel } from "../api/v1beta2/constants.js";
+import { withDefaults } from "../api/v1beta2/defaults.js";
 import type { SparkApplication, SparkPodSpec } from "../api/v1beta2/sparkapplication.js";
 import { ConfKey, ConfPrefix, SparkContainer, SparkVolume, SparkVolumeType } from "../spark/constants.js";
 import { withMonitoring } from "./monitoring.js";
@@ -60,8 +61,9 @@ const sorted = (map: Record<string, string> | undefined) =>
 
 const joined = (list: string[] | undefined) => (list && list.length > 0 ? list.join(",") : undefined);
 
+/** The request for the defaulted spec (defaulting is idempotent; kubeflow defaults before submitting too). */
 export function buildSubmitRequest(original: SparkApplication, context: SubmitRequestContext): SubmitRequest {
-  const app = withMonitoring(original);
+  const app = withMonitoring({ ...original, spec: withDefaults(original.spec) });
   const { name, namespace } = applicationRef(app);
   const spec = app.spec;
   const conf: [string, string][] = [];
