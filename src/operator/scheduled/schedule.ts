@@ -149,15 +149,21 @@ function compileCron(pattern: string, zone: string): Cron | string {
   return cron;
 }
 
+/** A 5-field schedule fires at most 60 times in an hour. */
+const MAX_STEPS_IN_REPEATED_HOUR = 61;
+
 function cronSchedule(expression: string, timeZone: string, cron: Cron): Schedule {
   const nextMs = (after: number): number => {
-    // Guards against a result not after `after`, which croner's nextRuns shows around DST gaps.
-    for (let from = after, attempt = 0; attempt < 3; attempt++, from += 1000) {
-      const next = cron.nextRun(new Date(from))?.getTime();
-      if (next === undefined) break;
-      if (next > after) return next;
+    // Asked from inside the repeated hour of a fall-back, croner answers with first occurrences that already
+    // passed (for 01:15 EST, 01:30 EDT): those ran, so step on to the first time really after `after`.
+    let next = cron.nextRun(new Date(after))?.getTime();
+    for (let step = 0; next !== undefined && next <= after && step < MAX_STEPS_IN_REPEATED_HOUR; step++) {
+      next = cron.nextRun(new Date(next))?.getTime();
     }
-    throw new Error(`schedule "${expression}" has no time after ${new Date(after).toISOString()}`);
+    if (next === undefined || next <= after) {
+      throw new Error(`schedule "${expression}" has no time after ${new Date(after).toISOString()}`);
+    }
+    return next;
   };
   return withMostRecentDue({
     expression,
