@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerClusterCommands } from "./commands/cluster.js";
+import { registerOperator } from "./commands/operator.js";
 import { registerProvision } from "./commands/provision.js";
 
 const program = new Command("sparkplane")
@@ -9,6 +10,7 @@ const program = new Command("sparkplane")
 
 registerProvision(program);
 registerClusterCommands(program);
+registerOperator(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,6 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./ports.js";
 import type { StatePaths } from "./paths.js";
 import { pkiFile } from "./pki.js";
 
@@ -20,7 +22,7 @@ export interface Binaries {
   kubeControllerManager: string;
 }
 
-export type ComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler";
+export type ComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "operator" | "agent";
 
 export interface ComponentSpec {
   name: ComponentName;
@@ -104,4 +106,31 @@ export function controlPlaneComponents(bin: Binaries, paths: StatePaths, ports: 
       healthUrl: `https://127.0.0.1:${ports.scheduler}/healthz`,
     },
   ];
+}
+
+/** The sparkplane CLI entry, for running sparkplane's own components as child processes. */
+export const SPARKPLANE_BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "sparkplane.js");
+
+/** sparkplane's own processes on top of the control plane: the operator and the node agent, as asked. */
+export async function sparkplaneComponents(paths: StatePaths, opts: { operator: boolean; agent: boolean }): Promise<ComponentSpec[]> {
+  const specs: ComponentSpec[] = [];
+  if (opts.operator) {
+    const port = await freePort();
+    specs.push({
+      name: "operator",
+      command: process.execPath,
+      args: [SPARKPLANE_BIN, "operator", `--kubeconfig=${paths.kubeconfig}`, `--metrics-port=${port}`, `--state-dir=${paths.root}`],
+      healthUrl: `http://127.0.0.1:${port}/readyz`,
+    });
+  }
+  if (opts.agent) {
+    const port = await freePort();
+    specs.push({
+      name: "agent",
+      command: process.execPath,
+      args: [SPARKPLANE_BIN, "agent", `--kubeconfig=${paths.kubeconfig}`, `--health-port=${port}`, `--state-dir=${paths.root}`],
+      healthUrl: `http://127.0.0.1:${port}/healthz`,
+    });
+  }
+  return specs;
 }

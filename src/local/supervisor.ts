@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ClusterState, readClusterState, writeClusterState } from "./cluster-state.js";
-import { type ComponentSpec, controlPlaneComponents, type Ports } from "./components.js";
+import { loadKubeConfig } from "../kube/config.js";
+import { ensureCrds } from "../operator/crds.js";
+import { ensureSparkServiceAccount } from "./spark-rbac.js";
+import { type ComponentSpec, controlPlaneComponents, type Ports, sparkplaneComponents } from "./components.js";
 import { httpStatus, waitFor } from "./health.js";
 import { adminKubeconfig } from "./kubeconfig.js";
 import { isAlive, removePidFile, terminate, writePidFile } from "./pidfiles.js";
@@ -99,6 +102,20 @@ export class Supervisor {
       timeoutMs: READY_TIMEOUT_MS,
       intervalMs: 200,
     });
+    this.publish({ activity: "installing the sparkoperator.k8s.io CRDs" });
+    const kc = loadKubeConfig(this.paths.kubeconfig);
+    await ensureCrds(kc);
+    await ensureSparkServiceAccount(kc, "default");
+    for (const spec of await sparkplaneComponents(this.paths, this.opts)) {
+      this.publish({ activity: `starting ${spec.name}` });
+      this.launch(spec, 0);
+      await waitFor(`${spec.name} did not become healthy`, () => this.healthy(spec), {
+        timeoutMs: READY_TIMEOUT_MS,
+        failFast: () =>
+          this.children.has(spec.name) ? undefined : `it exited: ${this.failures.get(spec.name) ?? this.logTail(spec.name)}`,
+      });
+      this.state.components[spec.name]!.status = "running";
+    }
     this.publish({ phase: "ready", readyAt: new Date().toISOString(), readyMs: Date.now() - started, activity: undefined });
   }
 

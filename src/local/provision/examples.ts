@@ -8,7 +8,10 @@ import type { SparkInstall } from "./spark.js";
 import { readStamp, writeStamp } from "./stamp.js";
 
 export interface ExamplesBuild {
-  /** Holds sparkplane-examples.jar and the Python examples: the agent maps it to /opt/spark/examples. */
+  /**
+   * Laid out like the Spark image's /opt/spark/examples (jars/sparkplane-examples.jar, src/main/python/*.py),
+   * so the node agent maps it there and the same YAML runs on a real cluster with an image that has them.
+   */
   dir: string;
   jar: string;
   key: string;
@@ -18,6 +21,15 @@ export interface ExamplesBuild {
 export function examplesSourceDir(): string {
   // dist/src/local/provision -> repo root
   return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "examples");
+}
+
+/** Bump when the build's output layout changes, so existing caches are rebuilt. */
+const EXAMPLES_LAYOUT_VERSION = 2;
+
+export const EXAMPLES_JAR_IN_IMAGE = "local:///opt/spark/examples/jars/sparkplane-examples.jar";
+
+function examplesJar(dir: string): string {
+  return join(dir, "jars", "sparkplane-examples.jar");
 }
 
 function listFiles(dir: string): string[] {
@@ -30,7 +42,7 @@ function listFiles(dir: string): string[] {
 
 /** Content hash of the sources and the Spark version: a change in either rebuilds the jar. */
 function examplesKey(sources: string[], root: string, sparkVersion: string): string {
-  const h = createHash("sha256").update(sparkVersion);
+  const h = createHash("sha256").update(`${EXAMPLES_LAYOUT_VERSION}\0${sparkVersion}`);
   for (const f of sources.sort()) h.update(relative(root, f)).update(readFileSync(f));
   return h.digest("hex").slice(0, 16);
 }
@@ -40,7 +52,7 @@ export function findExamples(spark: SparkInstall): ExamplesBuild | undefined {
   const sources = [...listFiles(join(root, "java")), ...listFiles(join(root, "python"))];
   const key = examplesKey(sources, root, spark.version);
   const dir = join(cacheDir(), "examples", key);
-  return readStamp<ExamplesBuild>(join(dir, "complete.json"))?.key === key ? { dir, jar: join(dir, "sparkplane-examples.jar"), key } : undefined;
+  return readStamp<ExamplesBuild>(join(dir, "complete.json"))?.key === key ? { dir, jar: examplesJar(dir), key } : undefined;
 }
 
 /** javac against Spark's jars, then a jar; Python examples copied beside it. */
@@ -55,10 +67,13 @@ export async function buildExamples(spark: SparkInstall, detail: (s: string) => 
   mkdirSync(classes, { recursive: true });
   detail(`examples: javac ${javaSources.length} sources against Spark ${spark.version}`);
   await runChecked("javac", ["-proc:none", "--release", "17", "-cp", join(spark.sparkHome, "jars", "*"), "-d", classes, ...javaSources]);
-  const jar = join(dir, "sparkplane-examples.jar");
+  const jar = examplesJar(dir);
+  mkdirSync(dirname(jar), { recursive: true });
   await runChecked("jar", ["cf", jar, "-C", classes, "."]);
   rmSync(classes, { recursive: true, force: true });
-  for (const py of pySources) copyFileSync(py, join(dir, relative(join(root, "python"), py).replaceAll("/", "_")));
+  const pyDir = join(dir, "src", "main", "python");
+  mkdirSync(pyDir, { recursive: true });
+  for (const py of pySources) copyFileSync(py, join(pyDir, relative(join(root, "python"), py).replaceAll("/", "_")));
   const build = { dir, jar, key };
   writeStamp(join(dir, "complete.json"), build);
   return build;

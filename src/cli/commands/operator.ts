@@ -1,0 +1,72 @@
+import type { Command } from "commander";
+import { loadKubeConfig } from "../../kube/config.js";
+import { findSpark } from "../../local/provision/spark.js";
+import { startOperator } from "../../operator/operator.js";
+
+interface OperatorFlags {
+  kubeconfig?: string;
+  namespaces?: string;
+  workers: number;
+  submitter: string;
+  metricsPort: number;
+  metricsHost: string;
+  installCrds: boolean;
+  resyncSeconds: number;
+  sparkSubmitTimeoutSeconds: number;
+  logLevel: string;
+  stateDir?: string;
+}
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0, got "${v}"`);
+    return n;
+  };
+}
+
+export function registerOperator(program: Command): void {
+  program
+    .command("operator")
+    .description("run the SparkApplication operator (sparkoperator.k8s.io/v1beta2) against a cluster")
+    .option("--kubeconfig <path>", "kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)")
+    .option("--namespaces <list>", "comma-separated namespaces to watch (default: all)")
+    .option("--workers <n>", "concurrent reconciles", positiveInt("--workers"), 10)
+    .option("--submitter <kind>", "native (build driver objects in-process) or spark-submit (reference/fallback)", "native")
+    .option("--metrics-port <port>", "port of /metrics, /healthz, /readyz", positiveInt("--metrics-port"), 8080)
+    .option("--metrics-host <host>", "address of /metrics, /healthz, /readyz", "127.0.0.1")
+    .option("--no-install-crds", "do not create or update the CRDs at start-up")
+    .option("--resync-seconds <s>", "re-deliver every cached object this often", positiveInt("--resync-seconds"), 300)
+    .option("--spark-submit-timeout-seconds <s>", "kill a spark-submit that runs longer", positiveInt("--spark-submit-timeout-seconds"), 120)
+    .option("--log-level <level>", "pino level", "info")
+    .option("--state-dir <dir>", "(set by `sparkplane up`; marks the process as the embedded cluster's)")
+    .action(async (flags: OperatorFlags) => {
+      if (flags.submitter !== "native" && flags.submitter !== "spark-submit") {
+        throw new Error(`--submitter must be native or spark-submit, got "${flags.submitter}"`);
+      }
+      const spark = flags.submitter === "spark-submit" ? findSpark() : undefined;
+      const running = await startOperator({
+        kc: loadKubeConfig(flags.kubeconfig),
+        namespaces: flags.namespaces ? flags.namespaces.split(",").map((s) => s.trim()).filter(Boolean) : [],
+        workers: Math.max(1, flags.workers),
+        submitter: flags.submitter,
+        sparkSubmit: spark && {
+          sparkSubmit: spark.sparkSubmit,
+          sparkHome: spark.sparkHome,
+          kubeconfigPath: flags.kubeconfig,
+          timeoutMs: flags.sparkSubmitTimeoutSeconds * 1000,
+        },
+        metricsPort: flags.metricsPort,
+        metricsHost: flags.metricsHost,
+        installCrds: flags.installCrds,
+        resyncMs: flags.resyncSeconds * 1000,
+        logLevel: flags.logLevel,
+      });
+      const stop = async () => {
+        await running.stop();
+        process.exit(0);
+      };
+      process.once("SIGTERM", () => void stop());
+      process.once("SIGINT", () => void stop());
+    });
+}

@@ -1,0 +1,214 @@
+import type { V1Pod, V1Service } from "@kubernetes/client-node";
+import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
+import type { SparkApplication, SparkApplicationStatus } from "../api/v1beta2/sparkapplication.js";
+import { validateSparkApplication } from "../api/v1beta2/validate.js";
+import type { ReconcileResult } from "../kube/workqueue.js";
+import type { OperatorMetrics } from "./metrics.js";
+import { mergePatchOptions } from "../kube/patch.js";
+import { ignoreNotFound } from "../kube/retry.js";
+import { type ActClients, CLEANUP_FINALIZER, createUIService, deleteDriverResources, patchAppMetadata } from "./sparkapp-actions.js";
+import {
+  type AppEvent,
+  afterSubmit,
+  type DecideConfig,
+  type Decision,
+  decide,
+  driverPodNameToObserve,
+  executorPodSelector,
+  uiServiceNameFor,
+} from "./sparkapplication/index.js";
+import type { Submitter } from "./submitter.js";
+
+/** Read access to an informer's cache. */
+export interface Lister<T> {
+  get(namespace: string, name: string): T | undefined;
+  /** Objects whose label `label` has value `value`, in the namespace. */
+  byLabel(namespace: string, label: string, value: string): T[];
+}
+
+export interface EventSink {
+  emit(app: SparkApplication, event: AppEvent): void;
+}
+
+export interface SparkAppControllerDeps {
+  clients: ActClients;
+  apps: Lister<SparkApplication>;
+  pods: Lister<V1Pod>;
+  services: Lister<V1Service>;
+  submitter: Submitter;
+  events: EventSink;
+  metrics: OperatorMetrics;
+  config: DecideConfig;
+  now?: () => number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Steps that ask to be decided again at once are run in one reconcile, up to this many. */
+const MAX_STEPS_PER_RECONCILE = 6;
+
+function resourceVersionOf(app: SparkApplication | undefined): number {
+  return Number(app?.metadata.resourceVersion ?? 0) || 0;
+}
+
+function selectorMatches(pod: V1Pod, selector: string): boolean {
+  const labels = pod.metadata?.labels ?? {};
+  return selector.split(",").every((term) => {
+    const [k, v] = term.split("=");
+    return k !== undefined && labels[k] === v;
+  });
+}
+
+/**
+ * The SparkApplication reconciler: gather what is observed, let the pure state machine decide, apply its
+ * actions, write the status (optimistic concurrency on resourceVersion), record events.
+ */
+export class SparkAppController {
+  /** The newest object this controller wrote, used until the informer catches up with it. */
+  private readonly written = new Map<string, SparkApplication>();
+  private readonly now: () => number;
+
+  constructor(private readonly d: SparkAppControllerDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  /** The work-queue key of an app, and of the app a Spark pod belongs to. */
+  static keyOf(namespace: string, name: string): string {
+    return `${namespace}/${name}`;
+  }
+
+  static appKeyOfPod(pod: V1Pod): string | undefined {
+    const app = pod.metadata?.labels?.[OperatorLabel.AppName];
+    return app ? SparkAppController.keyOf(pod.metadata?.namespace ?? "default", app) : undefined;
+  }
+
+  forget(key: string): void {
+    this.written.delete(key);
+  }
+
+  private freshest(key: string, cached: SparkApplication | undefined): SparkApplication | undefined {
+    const mine = this.written.get(key);
+    if (!cached) return undefined;
+    if (mine && resourceVersionOf(mine) > resourceVersionOf(cached)) return mine;
+    this.written.delete(key);
+    return cached;
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult | undefined> {
+    const [namespace, name] = key.split("/") as [string, string];
+    let app = this.freshest(key, this.d.apps.get(namespace, name));
+    if (!app) return undefined;
+    for (let step = 0; step < MAX_STEPS_PER_RECONCILE; step++) {
+      if (!app.metadata.deletionTimestamp && !app.metadata.finalizers?.includes(CLEANUP_FINALIZER)) {
+        app = await patchAppMetadata(this.d.clients, app, { finalizers: [...(app.metadata.finalizers ?? []), CLEANUP_FINALIZER] });
+      }
+      const decision = decide(this.observe(app));
+      const outcome = await this.act(app, decision);
+      if (outcome.deleted) return undefined;
+      app = outcome.app;
+      if (outcome.requeueAfterMs === undefined) return undefined;
+      if (outcome.requeueAfterMs > 0) return { requeueAfterMs: outcome.requeueAfterMs };
+    }
+    return { requeue: true };
+  }
+
+  private observe(app: SparkApplication) {
+    const namespace = app.metadata.namespace ?? "default";
+    const driverPod = this.d.pods.get(namespace, driverPodNameToObserve(app));
+    const selector = executorPodSelector(app, driverPod);
+    const appId = selector?.match(/spark-app-selector=([^,]+)/)?.[1];
+    const executorPods = appId
+      ? this.d.pods.byLabel(namespace, "spark-app-selector", appId).filter((p) => selectorMatches(p, selector!))
+      : [];
+    return {
+      app,
+      driverPod,
+      executorPods,
+      uiServicePresent: this.d.services.get(namespace, uiServiceNameFor(app)) !== undefined,
+      validationErrors: validateSparkApplication(app),
+      now: this.now(),
+      config: this.d.config,
+    };
+  }
+
+  private async act(app: SparkApplication, decision: Decision): Promise<{ app: SparkApplication; deleted?: boolean; requeueAfterMs?: number }> {
+    let status = decision.status;
+    const events = [...decision.events];
+    let requeueAfterMs = decision.requeueAfterMs;
+    let current = app;
+    for (const action of decision.actions) {
+      switch (action.kind) {
+        case "submit": {
+          const started = performance.now();
+          const result = await this.d.submitter.submit(current, action);
+          this.d.metrics.submitDurationMs.observe({ submitter: this.d.submitter.name }, performance.now() - started);
+          const after = afterSubmit(current, status ?? current.status, action, result);
+          status = after.status;
+          events.push(...after.events);
+          requeueAfterMs = after.requeueAfterMs;
+          break;
+        }
+        case "deleteDriverResources":
+          await deleteDriverResources(this.d.clients, current, action);
+          break;
+        case "createUIService":
+          await createUIService(this.d.clients, current, action);
+          break;
+        case "recordSpecHash":
+          current = await patchAppMetadata(this.d.clients, current, { annotations: { [action.annotation]: action.hash } });
+          break;
+        case "deleteApp":
+          await this.d.clients.custom
+            .deleteNamespacedCustomObject({ group: GROUP, version: VERSION, plural: SparkApplicationNames.plural, namespace: current.metadata.namespace ?? "default", name: current.metadata.name ?? "" })
+            .catch((err: { code?: number }) => {
+              if (err.code !== 404) throw err;
+            });
+          for (const e of events) this.d.events.emit(current, e);
+          return { app: current, deleted: true };
+        case "finalizeDeletion":
+          await this.removeFinalizer(current);
+          return { app: current, deleted: true };
+      }
+    }
+    if (status !== undefined && JSON.stringify(status) !== JSON.stringify(current.status ?? {})) {
+      current = await this.writeStatus(current, status);
+    }
+    for (const e of events) this.d.events.emit(current, e);
+    return { app: current, requeueAfterMs };
+  }
+
+  /** Replaces the status subresource whole; a stale resourceVersion fails with 409 and the key is retried. */
+  private async writeStatus(app: SparkApplication, status: SparkApplicationStatus): Promise<SparkApplication> {
+    const updated = (await this.d.clients.custom.replaceNamespacedCustomObjectStatus({
+      group: GROUP,
+      version: VERSION,
+      plural: SparkApplicationNames.plural,
+      namespace: app.metadata.namespace ?? "default",
+      name: app.metadata.name ?? "",
+      body: { apiVersion: `${GROUP}/${VERSION}`, kind: SparkApplicationNames.kind, metadata: app.metadata, spec: app.spec, status },
+    })) as SparkApplication;
+    this.d.metrics.observeTransition(app, app.status, status);
+    this.d.metrics.observeExecutors(app, app.status, status);
+    this.written.set(SparkAppController.keyOf(app.metadata.namespace ?? "default", app.metadata.name ?? ""), updated);
+    return updated;
+  }
+
+  private async removeFinalizer(app: SparkApplication): Promise<void> {
+    const finalizers = (app.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
+    if (finalizers.length === app.metadata.finalizers?.length) return;
+    await this.d.clients.custom
+      .patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: VERSION,
+          plural: SparkApplicationNames.plural,
+          namespace: app.metadata.namespace ?? "default",
+          name: app.metadata.name ?? "",
+          body: { metadata: { finalizers, resourceVersion: app.metadata.resourceVersion } },
+        },
+        mergePatchOptions,
+      )
+      .catch((err: { code?: number }) => {
+        if (err.code !== 404) throw err;
+      });
+  }
+}
