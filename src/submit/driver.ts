@@ -10,6 +10,11 @@
  * Creating the pod first is safe: the kubelet keeps it in ContainerCreating until the ConfigMaps it mounts
  * exist, and the driver resolves its Service only once running. Names depend only on the submission identity,
  * so after a crash the same objects are re-derived and created if absent.
+ *
+ * Where this differs from spark-submit + the kubeflow webhook: names and ids are derived, not random; local
+ * files are never uploaded (spark.kubernetes.file.upload.path); executors get their webhook fields through a
+ * pod template; the kubeflow webhook's bugs (executor env gated on driver env, executor lifecycle never found,
+ * case-sensitive memory units) are not reproduced; spark-app-name never ends with '-'.
  */
 import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1Service } from "@kubernetes/client-node";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";

@@ -142,6 +142,16 @@ describe("resolveSubmission", () => {
     assert.equal(resolve({ mainApplicationFile: "/opt/pi.py" }).primaryResource, "file:/opt/pi.py");
   });
 
+  it("accepts only Python 3 in spark.kubernetes.pyspark.pythonVersion", () => {
+    const python = (version: string) =>
+      resolve({
+        mainApplicationFile: "local:///opt/pi.py",
+        conf: [["spark.kubernetes.pyspark.pythonVersion", version]],
+      });
+    assert.equal(python("3").resourceType, "python");
+    assert.throws(() => python("2"), /only 3 is allowed/);
+  });
+
   it("runs R files through RRunner", () => {
     const resolved = resolve({ mainApplicationFile: "local:///opt/app.R" });
     assert.equal(resolved.resourceType, "r");

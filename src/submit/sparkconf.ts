@@ -110,6 +110,16 @@ export function resolveSubmission(request: SubmitRequest, submitTimeMs: number):
     conf.set(ConfKey.Jars, resolvedJars.join(","));
   conf.set(ConfKey.SubmitTime, String(submitTimeMs));
 
+  const pythonVersion = conf.get(ConfKey.PysparkPythonVersion);
+  if (
+    resourceType === SparkValue.ResourceTypePython &&
+    pythonVersion !== undefined &&
+    pythonVersion !== "3"
+  ) {
+    throw new Error(
+      "Python 2 was dropped from Spark 3.1, and only 3 is allowed in spark.kubernetes.pyspark.pythonVersion.",
+    );
+  }
   const mainClass =
     resourceType === SparkValue.ResourceTypePython
       ? SparkValue.PythonRunner
