@@ -28,7 +28,13 @@ const { up, down } = await import(join(root, "dist/src/local/cluster.js"));
 const stateDir = mkdtempSync(join(tmpdir(), "sparkplane-testrun-"));
 step(`embedded cluster for the test run (${stateDir})`);
 const t0 = Date.now();
-const cluster = await up({ stateDir, agent: false, operator: false, exitWith: process.pid, onActivity: (a) => console.error(`  ${a}`) });
+const cluster = await up({
+  stateDir,
+  agent: false,
+  operator: false,
+  exitWith: process.pid,
+  onActivity: (a) => console.error(`  ${a}`),
+});
 console.error(`  ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cluster.server}`);
 
 let code = 1;

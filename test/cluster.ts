@@ -22,7 +22,12 @@ export function testCluster(): Promise<TestCluster> {
   shared ??= (async () => {
     const given = process.env.SPARKPLANE_TEST_STATE_DIR;
     const stateDir = given ?? mkdtempSync(join(tmpdir(), "sparkplane-test-"));
-    const c = await up({ stateDir, agent: false, operator: false, exitWith: given ? undefined : process.pid });
+    const c = await up({
+      stateDir,
+      agent: false,
+      operator: false,
+      exitWith: given ? undefined : process.pid,
+    });
     return { kubeconfig: c.kubeconfig, stateDir, kc: loadKubeConfig(c.kubeconfig) };
   })();
   return shared;
@@ -31,7 +36,12 @@ export function testCluster(): Promise<TestCluster> {
 /** A cluster of the test's own, in a fresh state dir; stop it with `down(stateDir)`. */
 export async function privateCluster(opts: { exitWithMe?: boolean } = {}): Promise<TestCluster> {
   const stateDir = mkdtempSync(join(tmpdir(), "sparkplane-own-"));
-  const c = await up({ stateDir, agent: false, operator: false, exitWith: opts.exitWithMe === false ? undefined : process.pid });
+  const c = await up({
+    stateDir,
+    agent: false,
+    operator: false,
+    exitWith: opts.exitWithMe === false ? undefined : process.pid,
+  });
   return { kubeconfig: c.kubeconfig, stateDir, kc: loadKubeConfig(c.kubeconfig) };
 }
 

@@ -11,7 +11,7 @@ import {
   Watch,
 } from "@kubernetes/client-node";
 import { requireToolset } from "../src/local/provision/index.js";
-import { down, freshNamespace, privateCluster, testCluster, type TestCluster } from "./cluster.js";
+import { down, freshNamespace, privateCluster, type TestCluster, testCluster } from "./cluster.js";
 
 /** Pids of live processes whose command line mentions the given directory. */
 function processesUsing(dir: string): number[] {
@@ -35,7 +35,12 @@ function processesUsing(dir: string): number[] {
  * and resolves with the events seen up to `until`. A watch that ends early (e.g. a CRD not yet served) is
  * restarted; one that never sees `until` fails the test after 20 s.
  */
-async function watchUntil(cluster: TestCluster, path: string, until: string, trigger: () => Promise<unknown>): Promise<string[]> {
+async function watchUntil(
+  cluster: TestCluster,
+  path: string,
+  until: string,
+  trigger: () => Promise<unknown>,
+): Promise<string[]> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const seen: string[] = [];
@@ -89,12 +94,19 @@ describe("embedded control plane", () => {
 
   test("/readyz answers ok through kubectl, and the server reports the real release", () => {
     const kubectl = requireToolset().kube.kubectl;
-    const ready = spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "get", "--raw", "/readyz"], { encoding: "utf8" });
+    const ready = spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "get", "--raw", "/readyz"], {
+      encoding: "utf8",
+    });
     assert.equal(ready.status, 0, ready.stderr);
     assert.equal(ready.stdout.trim(), "ok");
-    const version = spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "version", "-o", "json"], { encoding: "utf8" });
+    const version = spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "version", "-o", "json"], {
+      encoding: "utf8",
+    });
     assert.equal(version.status, 0, version.stderr);
-    const v = JSON.parse(version.stdout) as { serverVersion: { gitVersion: string }; clientVersion: { gitVersion: string } };
+    const v = JSON.parse(version.stdout) as {
+      serverVersion: { gitVersion: string };
+      clientVersion: { gitVersion: string };
+    };
     assert.match(v.serverVersion.gitVersion, /^v1\.\d+\.\d+$/);
     assert.equal(v.serverVersion.gitVersion, requireToolset().kube.version);
     assert.equal(v.clientVersion.gitVersion, v.serverVersion.gitVersion);
@@ -121,7 +133,13 @@ describe("embedded control plane", () => {
                 schema: {
                   openAPIV3Schema: {
                     type: "object",
-                    properties: { spec: { type: "object", properties: { size: { type: "integer", minimum: 1 } }, required: ["size"] } },
+                    properties: {
+                      spec: {
+                        type: "object",
+                        properties: { size: { type: "integer", minimum: 1 } },
+                        required: ["size"],
+                      },
+                    },
                   },
                 },
               },
@@ -139,17 +157,45 @@ describe("embedded control plane", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const custom = cluster.kc.makeApiClient(CustomObjectsApi);
-    const widget = (name: string, size: number) => ({ apiVersion: `${group}/v1`, kind: "Widget", metadata: { name }, spec: { size } });
-    await custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: widget("w1", 3) });
+    const widget = (name: string, size: number) => ({
+      apiVersion: `${group}/v1`,
+      kind: "Widget",
+      metadata: { name },
+      spec: { size },
+    });
+    await custom.createNamespacedCustomObject({
+      group,
+      version: "v1",
+      namespace: ns,
+      plural: "widgets",
+      body: widget("w1", 3),
+    });
     const seen = await watchUntil(cluster, `/apis/${group}/v1/namespaces/${ns}/widgets`, "ADDED:w2", () =>
-      custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: widget("w2", 4) }),
+      custom.createNamespacedCustomObject({
+        group,
+        version: "v1",
+        namespace: ns,
+        plural: "widgets",
+        body: widget("w2", 4),
+      }),
     );
     assert.deepEqual(seen, ["ADDED:w1", "ADDED:w2"], "the initial state, then the live event");
-    const list = (await custom.listNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets" })) as { items: { metadata: { name: string } }[] };
+    const list = (await custom.listNamespacedCustomObject({
+      group,
+      version: "v1",
+      namespace: ns,
+      plural: "widgets",
+    })) as { items: { metadata: { name: string } }[] };
     assert.deepEqual(list.items.map((i) => i.metadata.name).sort(), ["w1", "w2"]);
     // The structural schema is enforced: size must be >= 1.
     await assert.rejects(
-      custom.createNamespacedCustomObject({ group, version: "v1", namespace: ns, plural: "widgets", body: { apiVersion: `${group}/v1`, kind: "Widget", metadata: { name: "bad" }, spec: { size: 0 } } }),
+      custom.createNamespacedCustomObject({
+        group,
+        version: "v1",
+        namespace: ns,
+        plural: "widgets",
+        body: { apiVersion: `${group}/v1`, kind: "Widget", metadata: { name: "bad" }, spec: { size: 0 } },
+      }),
       (e: { code?: number; body?: string }) => e.code === 422 && String(e.body).includes("spec.size"),
     );
   });
@@ -173,7 +219,10 @@ describe("embedded control plane", () => {
       currentContext: "nobody",
     });
     const weakCore = weak.makeApiClient(CoreV1Api);
-    await assert.rejects(weakCore.listNamespacedSecret({ namespace: "kube-system" }), (e: { code?: number }) => e.code === 403);
+    await assert.rejects(
+      weakCore.listNamespacedSecret({ namespace: "kube-system" }),
+      (e: { code?: number }) => e.code === 403,
+    );
     // ...while the same token is authenticated (it is RBAC, not authentication, that refuses).
     const review = await weak.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} });
     assert.equal(review.status?.userInfo?.username, `system:serviceaccount:${ns}:nobody`);
@@ -184,7 +233,9 @@ describe("embedded control plane", () => {
     const core = cluster.kc.makeApiClient(CoreV1Api);
     let found = false;
     for (let i = 0; i < 100 && !found; i++) {
-      found = (await core.listNamespacedServiceAccount({ namespace: ns })).items.some((s) => s.metadata?.name === "default");
+      found = (await core.listNamespacedServiceAccount({ namespace: ns })).items.some(
+        (s) => s.metadata?.name === "default",
+      );
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(found, "default ServiceAccount created by kube-controller-manager");

@@ -4,7 +4,9 @@ import { registerOperator } from "./commands/operator.js";
 import { registerProvision } from "./commands/provision.js";
 
 const program = new Command("sparkplane")
-  .description("Run Apache Spark on Kubernetes: a drop-in sparkoperator.k8s.io/v1beta2 operator and an embedded local cluster")
+  .description(
+    "Run Apache Spark on Kubernetes: a drop-in sparkoperator.k8s.io/v1beta2 operator and an embedded local cluster",
+  )
   .enablePositionalOptions()
   .showHelpAfterError();
 

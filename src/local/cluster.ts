@@ -3,8 +3,8 @@ import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ClusterState, readClusterState } from "./cluster-state.js";
-import { ownedBy, readPidFiles, removePidFile, terminate, writePidFile } from "./pidfiles.js";
 import { statePaths } from "./paths.js";
+import { ownedBy, readPidFiles, removePidFile, terminate, writePidFile } from "./pidfiles.js";
 
 export interface UpOptions {
   stateDir: string;
@@ -102,9 +102,12 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
       throw new Error(`the embedded cluster failed to start: ${current.error}\nlogs: ${paths.logs}`);
     }
     if (!ownedBy(supervisorPid, opts.stateDir)) {
-      throw new Error(`the sparkplane supervisor exited during start-up:\n${tail(join(paths.logs, "supervisor.log"))}\nlogs: ${paths.logs}`);
+      throw new Error(
+        `the sparkplane supervisor exited during start-up:\n${tail(join(paths.logs, "supervisor.log"))}\nlogs: ${paths.logs}`,
+      );
     }
-    if (Date.now() > deadline) throw new Error(`the embedded cluster was not ready in time; logs: ${paths.logs}`);
+    if (Date.now() > deadline)
+      throw new Error(`the embedded cluster was not ready in time; logs: ${paths.logs}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -3,13 +3,21 @@ import { test } from "node:test";
 import { controlPlaneComponents } from "./components.js";
 import { statePaths } from "./paths.js";
 
-const bin = { etcd: "/b/etcd", kubeApiserver: "/b/kube-apiserver", kubeScheduler: "/b/kube-scheduler", kubeControllerManager: "/b/kcm" };
+const bin = {
+  etcd: "/b/etcd",
+  kubeApiserver: "/b/kube-apiserver",
+  kubeScheduler: "/b/kube-scheduler",
+  kubeControllerManager: "/b/kcm",
+};
 const ports = { etcdClient: 1001, etcdPeer: 1002, apiserver: 1003, scheduler: 1004, controllerManager: 1005 };
 const specs = controlPlaneComponents(bin, statePaths("/state"), ports);
 const byName = Object.fromEntries(specs.map((s) => [s.name, s]));
 
 test("components start in dependency order", () => {
-  assert.deepEqual(specs.map((s) => s.name), ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"]);
+  assert.deepEqual(
+    specs.map((s) => s.name),
+    ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"],
+  );
 });
 
 test("everything binds to loopback on its own ports, so clusters can run side by side", () => {
@@ -23,7 +31,11 @@ test("everything binds to loopback on its own ports, so clusters can run side by
 });
 
 test("every path lies inside the state dir (pid ownership checks rely on it)", () => {
-  for (const s of specs) assert.ok(s.args.some((a) => a.includes("=/state/")), `${s.name} mentions the state dir`);
+  for (const s of specs)
+    assert.ok(
+      s.args.some((a) => a.includes("=/state/")),
+      `${s.name} mentions the state dir`,
+    );
 });
 
 test("service accounts: the apiserver signs and verifies, the controller-manager has the key and root CA", () => {

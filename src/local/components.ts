@@ -1,8 +1,8 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./ports.js";
 import type { StatePaths } from "./paths.js";
 import { pkiFile } from "./pki.js";
+import { freePort } from "./ports.js";
 
 export const SERVICE_CIDR = "10.0.0.0/24";
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -22,7 +22,13 @@ export interface Binaries {
   kubeControllerManager: string;
 }
 
-export type ComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "operator" | "agent";
+export type ComponentName =
+  | "etcd"
+  | "kube-apiserver"
+  | "kube-controller-manager"
+  | "kube-scheduler"
+  | "operator"
+  | "agent";
 
 export interface ComponentSpec {
   name: ComponentName;
@@ -109,17 +115,33 @@ export function controlPlaneComponents(bin: Binaries, paths: StatePaths, ports: 
 }
 
 /** The sparkplane CLI entry, for running sparkplane's own components as child processes. */
-export const SPARKPLANE_BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "sparkplane.js");
+export const SPARKPLANE_BIN = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  "bin",
+  "sparkplane.js",
+);
 
 /** sparkplane's own processes on top of the control plane: the operator and the node agent, as asked. */
-export async function sparkplaneComponents(paths: StatePaths, opts: { operator: boolean; agent: boolean }): Promise<ComponentSpec[]> {
+export async function sparkplaneComponents(
+  paths: StatePaths,
+  opts: { operator: boolean; agent: boolean },
+): Promise<ComponentSpec[]> {
   const specs: ComponentSpec[] = [];
   if (opts.operator) {
     const port = await freePort();
     specs.push({
       name: "operator",
       command: process.execPath,
-      args: [SPARKPLANE_BIN, "operator", `--kubeconfig=${paths.kubeconfig}`, `--metrics-port=${port}`, `--state-dir=${paths.root}`],
+      args: [
+        SPARKPLANE_BIN,
+        "operator",
+        `--kubeconfig=${paths.kubeconfig}`,
+        `--metrics-port=${port}`,
+        `--state-dir=${paths.root}`,
+      ],
       healthUrl: `http://127.0.0.1:${port}/readyz`,
     });
   }
@@ -128,7 +150,13 @@ export async function sparkplaneComponents(paths: StatePaths, opts: { operator: 
     specs.push({
       name: "agent",
       command: process.execPath,
-      args: [SPARKPLANE_BIN, "agent", `--kubeconfig=${paths.kubeconfig}`, `--health-port=${port}`, `--state-dir=${paths.root}`],
+      args: [
+        SPARKPLANE_BIN,
+        "agent",
+        `--kubeconfig=${paths.kubeconfig}`,
+        `--health-port=${port}`,
+        `--state-dir=${paths.root}`,
+      ],
       healthUrl: `http://127.0.0.1:${port}/healthz`,
     });
   }

@@ -2,7 +2,10 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 
 /** GETs a URL and resolves with the status code (0 on a connection error). TLS is verified against `ca` when given. */
-export function httpStatus(url: string, opts: { ca?: string; token?: string; timeoutMs?: number } = {}): Promise<{ status: number; body: string }> {
+export function httpStatus(
+  url: string,
+  opts: { ca?: string; token?: string; timeoutMs?: number } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const u = new URL(url);
     const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
@@ -38,7 +41,8 @@ export async function waitFor(
     if (await check()) return;
     const fatal = opts.failFast?.();
     if (fatal) throw new Error(`${what}: ${fatal}`);
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${Math.round(opts.timeoutMs / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not ready after ${Math.round(opts.timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
 }

@@ -8,7 +8,9 @@ export function cacheDir(): string {
 
 /** The default state dir of the embedded cluster (certificates, etcd data, logs, pid files). */
 export function defaultStateDir(): string {
-  return resolve(process.env.SPARKPLANE_STATE_DIR ?? join(homedir(), ".local", "state", "sparkplane", "default"));
+  return resolve(
+    process.env.SPARKPLANE_STATE_DIR ?? join(homedir(), ".local", "state", "sparkplane", "default"),
+  );
 }
 
 export function resolveStateDir(flag?: string): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { X509Certificate, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign, verify, X509Certificate } from "node:crypto";
 import { test } from "node:test";
 import { API_SERVER_SANS, generatePki } from "./pki.js";
 

@@ -11,7 +11,13 @@ const TEN_YEARS_MS = 3650 * 24 * 3600 * 1000;
 
 /** The in-cluster name of the API server plus loopback: what clients, and pods on this host, dial. */
 export const API_SERVER_SANS = {
-  dns: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
+  dns: [
+    "localhost",
+    "kubernetes",
+    "kubernetes.default",
+    "kubernetes.default.svc",
+    "kubernetes.default.svc.cluster.local",
+  ],
   ips: ["127.0.0.1", "10.0.0.1"],
 };
 
@@ -43,7 +49,9 @@ async function pemPublic(key: CryptoKey): Promise<string> {
 }
 
 function serial(): string {
-  return randomBytes(8).toString("hex").replace(/^[89a-f]/, "1");
+  return randomBytes(8)
+    .toString("hex")
+    .replace(/^[89a-f]/, "1");
 }
 
 async function signedBy(
@@ -65,7 +73,10 @@ async function signedBy(
     signingKey: ca.keys.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
       new x509.ExtendedKeyUsageExtension([usage === "server" ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2"]),
       new x509.SubjectAlternativeNameExtension([
         ...sans.dns.map((value) => ({ type: "dns" as const, value })),
@@ -88,12 +99,20 @@ export async function generatePki(): Promise<Pki> {
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
     ],
   });
   const ca = { cert: caCert, keys: caKeys };
   const apiserver = await signedBy(ca, "kube-apiserver", API_SERVER_SANS, "server");
-  const kubelet = await signedBy(ca, "sparkplane-agent", { dns: ["localhost"], ips: ["127.0.0.1"] }, "server");
+  const kubelet = await signedBy(
+    ca,
+    "sparkplane-agent",
+    { dns: ["localhost"], ips: ["127.0.0.1"] },
+    "server",
+  );
   const sa = await newKeys();
   return {
     caCert: caCert.toString("pem"),
@@ -128,12 +147,18 @@ export function pkiFile(dir: string, which: keyof Pki): string {
 export async function ensurePki(dir: string): Promise<Pki> {
   const keys = Object.keys(FILES) as (keyof Pki)[];
   if (keys.every((k) => existsSync(pkiFile(dir, k)))) {
-    return Object.fromEntries(keys.map((k) => [k, readFileSync(pkiFile(dir, k), "utf8").trim()])) as unknown as Pki;
+    return Object.fromEntries(
+      keys.map((k) => [k, readFileSync(pkiFile(dir, k), "utf8").trim()]),
+    ) as unknown as Pki;
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pki = await generatePki();
   for (const k of keys) writeFileSync(pkiFile(dir, k), `${pki[k].trim()}\n`, { mode: 0o600 });
   // The static token file: token,user,uid,"group1,group2"
-  writeFileSync(join(dir, "tokens.csv"), `${pki.adminToken},sparkplane-admin,sparkplane-admin,"system:masters"\n`, { mode: 0o600 });
+  writeFileSync(
+    join(dir, "tokens.csv"),
+    `${pki.adminToken},sparkplane-admin,sparkplane-admin,"system:masters"\n`,
+    { mode: 0o600 },
+  );
   return pki;
 }

@@ -1,18 +1,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type ClusterState, readClusterState, writeClusterState } from "./cluster-state.js";
 import { loadKubeConfig } from "../kube/config.js";
 import { ensureCrds } from "../operator/crds.js";
-import { ensureSparkServiceAccount } from "./spark-rbac.js";
-import { type ComponentSpec, controlPlaneComponents, type Ports, sparkplaneComponents } from "./components.js";
+import { type ClusterState, readClusterState, writeClusterState } from "./cluster-state.js";
+import {
+  type ComponentSpec,
+  controlPlaneComponents,
+  type Ports,
+  sparkplaneComponents,
+} from "./components.js";
 import { httpStatus, waitFor } from "./health.js";
 import { adminKubeconfig } from "./kubeconfig.js";
+import { statePaths } from "./paths.js";
 import { isAlive, removePidFile, terminate, writePidFile } from "./pidfiles.js";
 import { ensurePki, pkiFile } from "./pki.js";
 import { pickPort } from "./ports.js";
-import { statePaths } from "./paths.js";
 import { requireToolset } from "./provision/index.js";
+import { ensureSparkServiceAccount } from "./spark-rbac.js";
 
 export interface SupervisorOptions {
   stateDir: string;
@@ -57,13 +62,18 @@ export class Supervisor {
 
   private async start(started: number): Promise<void> {
     const tools = requireToolset();
-    for (const d of [this.paths.logs, this.paths.pids, this.paths.etcdData]) mkdirSync(d, { recursive: true });
+    for (const d of [this.paths.logs, this.paths.pids, this.paths.etcdData])
+      mkdirSync(d, { recursive: true });
     const pki = await ensurePki(this.paths.pki);
     this.ca = pki.caCert;
     this.token = pki.adminToken;
     const ports = await this.choosePorts(readClusterState(this.paths.clusterJson)?.ports);
     const server = `https://127.0.0.1:${ports.apiserver}`;
-    writeFileSync(this.paths.kubeconfig, adminKubeconfig({ server, caPem: pki.caCert, token: pki.adminToken }), { mode: 0o600 });
+    writeFileSync(
+      this.paths.kubeconfig,
+      adminKubeconfig({ server, caPem: pki.caCert, token: pki.adminToken }),
+      { mode: 0o600 },
+    );
     const specs = controlPlaneComponents(
       {
         etcd: tools.etcd.etcd,
@@ -93,15 +103,21 @@ export class Supervisor {
       await waitFor(`${spec.name} did not become healthy`, () => this.healthy(spec), {
         timeoutMs: READY_TIMEOUT_MS,
         failFast: () =>
-          this.children.has(spec.name) ? undefined : `it exited: ${this.failures.get(spec.name) ?? this.logTail(spec.name)}`,
+          this.children.has(spec.name)
+            ? undefined
+            : `it exited: ${this.failures.get(spec.name) ?? this.logTail(spec.name)}`,
       });
       this.state.components[spec.name]!.status = "running";
     }
     this.publish({ activity: "waiting for the default service account" });
-    await waitFor("the controller-manager did not create the default ServiceAccount", () => this.defaultServiceAccountExists(), {
-      timeoutMs: READY_TIMEOUT_MS,
-      intervalMs: 200,
-    });
+    await waitFor(
+      "the controller-manager did not create the default ServiceAccount",
+      () => this.defaultServiceAccountExists(),
+      {
+        timeoutMs: READY_TIMEOUT_MS,
+        intervalMs: 200,
+      },
+    );
     this.publish({ activity: "installing the sparkoperator.k8s.io CRDs" });
     const kc = loadKubeConfig(this.paths.kubeconfig);
     await ensureCrds(kc);
@@ -112,11 +128,18 @@ export class Supervisor {
       await waitFor(`${spec.name} did not become healthy`, () => this.healthy(spec), {
         timeoutMs: READY_TIMEOUT_MS,
         failFast: () =>
-          this.children.has(spec.name) ? undefined : `it exited: ${this.failures.get(spec.name) ?? this.logTail(spec.name)}`,
+          this.children.has(spec.name)
+            ? undefined
+            : `it exited: ${this.failures.get(spec.name) ?? this.logTail(spec.name)}`,
       });
       this.state.components[spec.name]!.status = "running";
     }
-    this.publish({ phase: "ready", readyAt: new Date().toISOString(), readyMs: Date.now() - started, activity: undefined });
+    this.publish({
+      phase: "ready",
+      readyAt: new Date().toISOString(),
+      readyMs: Date.now() - started,
+      activity: undefined,
+    });
   }
 
   private async choosePorts(previous: Partial<Ports> | undefined): Promise<Ports> {
@@ -152,7 +175,9 @@ export class Supervisor {
       if (this.stopping || this.state.phase !== "ready") return this.publish({});
       // A crash after the cluster was ready: restart with exponential backoff, keep the cluster usable.
       const delay = Math.min(MAX_RESTART_BACKOFF_MS, 1000 * 2 ** restarts);
-      this.publish({ activity: `${spec.name} exited (code ${code}, signal ${signal}); restarting in ${delay} ms` });
+      this.publish({
+        activity: `${spec.name} exited (code ${code}, signal ${signal}); restarting in ${delay} ms`,
+      });
       setTimeout(() => {
         if (!this.stopping) this.launch(spec, restarts + 1);
       }, delay).unref();
@@ -162,7 +187,10 @@ export class Supervisor {
   private async healthy(spec: ComponentSpec): Promise<boolean> {
     const https = spec.healthUrl.startsWith("https:");
     const isApiserver = spec.name === "kube-apiserver";
-    const r = await httpStatus(spec.healthUrl, isApiserver ? { ca: this.ca, token: this.token } : https ? {} : {});
+    const r = await httpStatus(
+      spec.healthUrl,
+      isApiserver ? { ca: this.ca, token: this.token } : https ? {} : {},
+    );
     return r.status === 200;
   }
 

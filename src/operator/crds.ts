@@ -1,4 +1,8 @@
-import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from "@kubernetes/client-node";
+import {
+  ApiextensionsV1Api,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from "@kubernetes/client-node";
 import { crdsForClient } from "../api/crd-manifests.js";
 
 function established(crd: V1CustomResourceDefinition): boolean {
@@ -25,7 +29,10 @@ export async function ensureCrds(kc: KubeConfig, opts: { timeoutMs?: number } = 
         else if (JSON.stringify(current.spec) !== JSON.stringify({ ...current.spec, ...wanted.spec })) {
           await api.replaceCustomResourceDefinition({
             name,
-            body: { ...wanted, metadata: { ...wanted.metadata, resourceVersion: current.metadata?.resourceVersion } },
+            body: {
+              ...wanted,
+              metadata: { ...wanted.metadata, resourceVersion: current.metadata?.resourceVersion },
+            },
           });
         }
         break;

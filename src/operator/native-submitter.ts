@@ -1,8 +1,8 @@
 import type { CoreV1Api, V1ConfigMap, V1PersistentVolumeClaim, V1Service } from "@kubernetes/client-node";
 import { OperatorLabel } from "../api/v1beta2/constants.js";
-import { createIfAbsent } from "../kube/retry.js";
 import { withDefaults } from "../api/v1beta2/defaults.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
+import { createIfAbsent } from "../kube/retry.js";
 import { buildDriverObjects, ownedByDriver } from "../submit/driver.js";
 import { submissionIdentity } from "../submit/names.js";
 import type { SubmitAction, SubmitResult } from "./sparkapplication/index.js";
@@ -38,7 +38,9 @@ export class NativeSubmitter implements Submitter {
     const submissionId = identity.submissionId;
     let objects: ReturnType<typeof buildDriverObjects>;
     try {
-      objects = buildDriverObjects({ ...app, spec: withDefaults(app.spec) }, identity, { master: this.opts.master });
+      objects = buildDriverObjects({ ...app, spec: withDefaults(app.spec) }, identity, {
+        master: this.opts.master,
+      });
     } catch (err) {
       return { ok: false, error: `cannot build the driver: ${(err as Error).message}`, submissionId };
     }
@@ -51,13 +53,19 @@ export class NativeSubmitter implements Submitter {
       );
       const foundId = pod.metadata?.labels?.[OperatorLabel.SubmissionId];
       if (foundId !== submissionId) {
-        return { ok: false, error: `a driver pod named ${podName} from another submission (${foundId ?? "unknown"}) still exists`, submissionId };
+        return {
+          ok: false,
+          error: `a driver pod named ${podName} from another submission (${foundId ?? "unknown"}) still exists`,
+          submissionId,
+        };
       }
       const dependents = ownedByDriver(objects, pod);
       await Promise.all([
         this.createConfigMap(namespace, dependents.configMap),
         this.createService(namespace, dependents.service),
-        dependents.executorPodTemplate ? this.createConfigMap(namespace, dependents.executorPodTemplate) : undefined,
+        dependents.executorPodTemplate
+          ? this.createConfigMap(namespace, dependents.executorPodTemplate)
+          : undefined,
         ...dependents.persistentVolumeClaims.map((c) => this.createClaim(namespace, c)),
       ]);
       return { ok: true, submissionId, driverPodName: podName, sparkApplicationId: identity.appId };
@@ -91,4 +99,3 @@ export class NativeSubmitter implements Submitter {
     );
   }
 }
-

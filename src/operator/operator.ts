@@ -1,5 +1,12 @@
 import type { Server } from "node:http";
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Pod, type V1Service } from "@kubernetes/client-node";
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Pod,
+  type V1Service,
+} from "@kubernetes/client-node";
 import { pino } from "pino";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
@@ -8,14 +15,14 @@ import { Resources, type ResourceType } from "../kube/resource.js";
 import { labelIndex } from "../kube/store.js";
 import { runWorkers, WorkQueue } from "../kube/workqueue.js";
 import { ensureCrds } from "./crds.js";
+import { EventRecorderSink } from "./events.js";
 import { startOperatorHttp } from "./http.js";
 import { OperatorMetrics } from "./metrics.js";
 import { NativeSubmitter } from "./native-submitter.js";
-import { SparkAppController, type Lister } from "./sparkapp-controller.js";
-import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./sparkapplication/index.js";
 import { SparkSubmitSubmitter } from "./spark-submit-submitter.js";
+import { type Lister, SparkAppController } from "./sparkapp-controller.js";
+import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./sparkapplication/index.js";
 import type { Submitter } from "./submitter.js";
-import { EventRecorderSink } from "./events.js";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -54,7 +61,10 @@ const SPARK_POD_SELECTOR = "spark-role";
 const APP_INDEX = "app";
 const APP_ID_INDEX = "appId";
 
-function lister<T>(informer: SharedInformer<KubernetesObject>, indexByLabel: Record<string, string>): Lister<T> {
+function lister<T>(
+  informer: SharedInformer<KubernetesObject>,
+  indexByLabel: Record<string, string>,
+): Lister<T> {
   return {
     get: (namespace, name) => informer.get(namespace, name) as T | undefined,
     byLabel: (namespace, label, value) => {
@@ -68,7 +78,8 @@ function lister<T>(informer: SharedInformer<KubernetesObject>, indexByLabel: Rec
 function makeSubmitter(opts: OperatorOptions, core: CoreV1Api): Submitter {
   const master = `k8s://${opts.kc.getCurrentCluster()?.server ?? "https://kubernetes.default.svc"}`;
   if (opts.submitter === "spark-submit") {
-    if (!opts.sparkSubmit) throw new Error("--submitter=spark-submit needs Spark: set SPARK_HOME or run `sparkplane provision`");
+    if (!opts.sparkSubmit)
+      throw new Error("--submitter=spark-submit needs Spark: set SPARK_HOME or run `sparkplane provision`");
     return new SparkSubmitSubmitter({ ...opts.sparkSubmit, master });
   }
   return new NativeSubmitter(core, { master });
@@ -95,25 +106,39 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   });
   const informerOpts = { namespaces: opts.namespaces, resyncPeriodMs: opts.resyncMs, log: kubeLog(log) };
   // Custom objects stay plain JSON (string timestamps), so this informer holds them as KubernetesObject.
-  const apps = createInformer<KubernetesObject>(opts.kc, { ...informerOpts, resource: SPARK_APPLICATION_RESOURCE });
+  const apps = createInformer<KubernetesObject>(opts.kc, {
+    ...informerOpts,
+    resource: SPARK_APPLICATION_RESOURCE,
+  });
   const pods = createInformer<V1Pod>(opts.kc, {
     ...informerOpts,
     resource: Resources.pods,
     labelSelector: SPARK_POD_SELECTOR,
-    indexers: { [APP_INDEX]: labelIndex(OperatorLabel.AppName), [APP_ID_INDEX]: labelIndex("spark-app-selector") },
+    indexers: {
+      [APP_INDEX]: labelIndex(OperatorLabel.AppName),
+      [APP_ID_INDEX]: labelIndex("spark-app-selector"),
+    },
   });
-  const services = createInformer<V1Service>(opts.kc, { ...informerOpts, resource: Resources.services, labelSelector: OperatorLabel.AppName });
+  const services = createInformer<V1Service>(opts.kc, {
+    ...informerOpts,
+    resource: Resources.services,
+    labelSelector: OperatorLabel.AppName,
+  });
   const controller = new SparkAppController({
     clients: { core, custom },
     apps: lister<SparkApplication>(apps, {}),
-    pods: lister<V1Pod>(pods as SharedInformer<KubernetesObject>, { [OperatorLabel.AppName]: APP_INDEX, "spark-app-selector": APP_ID_INDEX }),
+    pods: lister<V1Pod>(pods as SharedInformer<KubernetesObject>, {
+      [OperatorLabel.AppName]: APP_INDEX,
+      "spark-app-selector": APP_ID_INDEX,
+    }),
     services: lister<V1Service>(services as SharedInformer<KubernetesObject>, {}),
     submitter: makeSubmitter(opts, core),
     events: new EventRecorderSink(core, log),
     metrics,
     config: { ...DEFAULT_DECIDE_CONFIG, ...opts.decide },
   });
-  const appKey = (o: KubernetesObject) => SparkAppController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
+  const appKey = (o: KubernetesObject) =>
+    SparkAppController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
   apps.addHandlers({
     onAdd: (o) => queue.add(appKey(o)),
     onUpdate: (_old, o) => queue.add(appKey(o)),
@@ -127,27 +152,55 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     inf.addHandlers({ onAdd: byOwnerApp, onUpdate: (_old, o) => byOwnerApp(o), onDelete: byOwnerApp });
   }
   let synced = false;
-  const http = await startOperatorHttp({ port: opts.metricsPort, host: opts.metricsHost, registry: metrics.registry, ready: () => synced });
+  const http = await startOperatorHttp({
+    port: opts.metricsPort,
+    host: opts.metricsHost,
+    registry: metrics.registry,
+    ready: () => synced,
+  });
   for (const inf of [apps, pods, services]) inf.start();
   const syncStarted = Date.now();
   for (const inf of [apps, pods, services]) {
     if (!(await inf.waitForSync(120_000))) throw new Error("informer caches did not sync within 120 s");
   }
   synced = true;
-  log.info({ ms: Date.now() - syncStarted, apps: apps.list().length, submitter: opts.submitter, namespaces: opts.namespaces }, "caches synced; workers starting");
-  const workers = runWorkers(queue, opts.workers, async (key) => {
-    const started = performance.now();
-    try {
-      const r = await controller.reconcile(key);
-      metrics.reconcileDuration.observe({ controller: queueName, result: "ok" }, (performance.now() - started) / 1000);
-      return r;
-    } catch (err) {
-      metrics.reconcileDuration.observe({ controller: queueName, result: "error" }, (performance.now() - started) / 1000);
-      throw err;
-    }
-  }, {
-    onError: (key, err, retries) => log.warn({ key, retries, err: (err as Error).message ?? String(err) }, "reconcile failed; retrying with backoff"),
-  });
+  log.info(
+    {
+      ms: Date.now() - syncStarted,
+      apps: apps.list().length,
+      submitter: opts.submitter,
+      namespaces: opts.namespaces,
+    },
+    "caches synced; workers starting",
+  );
+  const workers = runWorkers(
+    queue,
+    opts.workers,
+    async (key) => {
+      const started = performance.now();
+      try {
+        const r = await controller.reconcile(key);
+        metrics.reconcileDuration.observe(
+          { controller: queueName, result: "ok" },
+          (performance.now() - started) / 1000,
+        );
+        return r;
+      } catch (err) {
+        metrics.reconcileDuration.observe(
+          { controller: queueName, result: "error" },
+          (performance.now() - started) / 1000,
+        );
+        throw err;
+      }
+    },
+    {
+      onError: (key, err, retries) =>
+        log.warn(
+          { key, retries, err: (err as Error).message ?? String(err) },
+          "reconcile failed; retrying with backoff",
+        ),
+    },
+  );
   return {
     metrics,
     http,

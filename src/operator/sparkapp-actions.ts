@@ -1,8 +1,8 @@
 import type { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
-import { mergePatchOptions } from "../kube/patch.js";
-import { createIfAbsent, ignoreNotFound } from "../kube/retry.js";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
+import { mergePatchOptions } from "../kube/patch.js";
+import { createIfAbsent, ignoreNotFound } from "../kube/retry.js";
 import type { CreateUIServiceAction, DeleteDriverResourcesAction } from "./sparkapplication/index.js";
 
 /** Keeps a SparkApplication until its pods, ConfigMaps and Services are gone, even with no garbage collector. */
@@ -13,14 +13,17 @@ export interface ActClients {
   custom: CustomObjectsApi;
 }
 
-
 /**
  * Deletes one run's objects. Everything the operator and Spark create for an app carries the app-name label
  * (the native submitter sets it on the driver objects and, through Spark conf, on executors), so label
  * selectors find it all without a garbage collector; the named driver pod and UI Service are deleted by name
  * as well, for objects made by other submitters.
  */
-export async function deleteDriverResources(c: ActClients, app: SparkApplication, action: DeleteDriverResourcesAction): Promise<void> {
+export async function deleteDriverResources(
+  c: ActClients,
+  app: SparkApplication,
+  action: DeleteDriverResourcesAction,
+): Promise<void> {
   const namespace = app.metadata.namespace ?? "default";
   const byApp = `${OperatorLabel.AppName}=${app.metadata.name}`;
   await Promise.all([
@@ -30,7 +33,12 @@ export async function deleteDriverResources(c: ActClients, app: SparkApplication
     ignoreNotFound(c.core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector: byApp })),
     deleteServicesByLabel(c, namespace, byApp),
     action.sparkApplicationId
-      ? ignoreNotFound(c.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `spark-app-selector=${action.sparkApplicationId},spark-role=executor` }))
+      ? ignoreNotFound(
+          c.core.deleteCollectionNamespacedPod({
+            namespace,
+            labelSelector: `spark-app-selector=${action.sparkApplicationId},spark-role=executor`,
+          }),
+        )
       : undefined,
   ]);
 }
@@ -38,28 +46,39 @@ export async function deleteDriverResources(c: ActClients, app: SparkApplication
 /** Services have no deletecollection verb: list by label, delete each. */
 async function deleteServicesByLabel(c: ActClients, namespace: string, labelSelector: string): Promise<void> {
   const list = await c.core.listNamespacedService({ namespace, labelSelector });
-  await Promise.all(list.items.map((s) => ignoreNotFound(c.core.deleteNamespacedService({ name: s.metadata!.name!, namespace }))));
+  await Promise.all(
+    list.items.map((s) =>
+      ignoreNotFound(c.core.deleteNamespacedService({ name: s.metadata!.name!, namespace })),
+    ),
+  );
 }
 
-export async function createUIService(c: ActClients, app: SparkApplication, action: CreateUIServiceAction): Promise<void> {
+export async function createUIService(
+  c: ActClients,
+  app: SparkApplication,
+  action: CreateUIServiceAction,
+): Promise<void> {
   const namespace = app.metadata.namespace ?? "default";
   await createIfAbsent(
-    () => c.core.createNamespacedService({
-      namespace,
-      body: {
-        metadata: {
-          name: action.serviceName,
-          labels: { ...action.labels, [OperatorLabel.AppName]: app.metadata.name ?? "" },
-          annotations: action.annotations,
-          ownerReferences: [appOwnerReference(app)],
+    () =>
+      c.core.createNamespacedService({
+        namespace,
+        body: {
+          metadata: {
+            name: action.serviceName,
+            labels: { ...action.labels, [OperatorLabel.AppName]: app.metadata.name ?? "" },
+            annotations: action.annotations,
+            ownerReferences: [appOwnerReference(app)],
+          },
+          spec: {
+            type: action.serviceType,
+            selector: { [OperatorLabel.AppName]: app.metadata.name ?? "", "spark-role": "driver" },
+            ports: [
+              { name: action.portName, port: action.port, targetPort: action.targetPort, protocol: "TCP" },
+            ],
+          },
         },
-        spec: {
-          type: action.serviceType,
-          selector: { [OperatorLabel.AppName]: app.metadata.name ?? "", "spark-role": "driver" },
-          ports: [{ name: action.portName, port: action.port, targetPort: action.targetPort, protocol: "TCP" }],
-        },
-      },
-    }),
+      }),
     () => c.core.readNamespacedService({ name: action.serviceName, namespace }),
   );
 }

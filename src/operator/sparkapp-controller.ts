@@ -2,11 +2,16 @@ import type { V1Pod, V1Service } from "@kubernetes/client-node";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication, SparkApplicationStatus } from "../api/v1beta2/sparkapplication.js";
 import { validateSparkApplication } from "../api/v1beta2/validate.js";
+import { mergePatchOptions } from "../kube/patch.js";
 import type { ReconcileResult } from "../kube/workqueue.js";
 import type { OperatorMetrics } from "./metrics.js";
-import { mergePatchOptions } from "../kube/patch.js";
-import { ignoreNotFound } from "../kube/retry.js";
-import { type ActClients, CLEANUP_FINALIZER, createUIService, deleteDriverResources, patchAppMetadata } from "./sparkapp-actions.js";
+import {
+  type ActClients,
+  CLEANUP_FINALIZER,
+  createUIService,
+  deleteDriverResources,
+  patchAppMetadata,
+} from "./sparkapp-actions.js";
 import {
   type AppEvent,
   afterSubmit,
@@ -99,7 +104,9 @@ export class SparkAppController {
     if (!app) return undefined;
     for (let step = 0; step < MAX_STEPS_PER_RECONCILE; step++) {
       if (!app.metadata.deletionTimestamp && !app.metadata.finalizers?.includes(CLEANUP_FINALIZER)) {
-        app = await patchAppMetadata(this.d.clients, app, { finalizers: [...(app.metadata.finalizers ?? []), CLEANUP_FINALIZER] });
+        app = await patchAppMetadata(this.d.clients, app, {
+          finalizers: [...(app.metadata.finalizers ?? []), CLEANUP_FINALIZER],
+        });
       }
       const decision = decide(this.observe(app));
       const outcome = await this.act(app, decision);
@@ -117,7 +124,9 @@ export class SparkAppController {
     const selector = executorPodSelector(app, driverPod);
     const appId = selector?.match(/spark-app-selector=([^,]+)/)?.[1];
     const executorPods = appId
-      ? this.d.pods.byLabel(namespace, "spark-app-selector", appId).filter((p) => selectorMatches(p, selector!))
+      ? this.d.pods
+          .byLabel(namespace, "spark-app-selector", appId)
+          .filter((p) => selectorMatches(p, selector!))
       : [];
     return {
       app,
@@ -130,7 +139,10 @@ export class SparkAppController {
     };
   }
 
-  private async act(app: SparkApplication, decision: Decision): Promise<{ app: SparkApplication; deleted?: boolean; requeueAfterMs?: number }> {
+  private async act(
+    app: SparkApplication,
+    decision: Decision,
+  ): Promise<{ app: SparkApplication; deleted?: boolean; requeueAfterMs?: number }> {
     let status = decision.status;
     const events = [...decision.events];
     let requeueAfterMs = decision.requeueAfterMs;
@@ -140,7 +152,10 @@ export class SparkAppController {
         case "submit": {
           const started = performance.now();
           const result = await this.d.submitter.submit(current, action);
-          this.d.metrics.submitDurationMs.observe({ submitter: this.d.submitter.name }, performance.now() - started);
+          this.d.metrics.submitDurationMs.observe(
+            { submitter: this.d.submitter.name },
+            performance.now() - started,
+          );
           const after = afterSubmit(current, status ?? current.status, action, result);
           status = after.status;
           events.push(...after.events);
@@ -154,11 +169,19 @@ export class SparkAppController {
           await createUIService(this.d.clients, current, action);
           break;
         case "recordSpecHash":
-          current = await patchAppMetadata(this.d.clients, current, { annotations: { [action.annotation]: action.hash } });
+          current = await patchAppMetadata(this.d.clients, current, {
+            annotations: { [action.annotation]: action.hash },
+          });
           break;
         case "deleteApp":
           await this.d.clients.custom
-            .deleteNamespacedCustomObject({ group: GROUP, version: VERSION, plural: SparkApplicationNames.plural, namespace: current.metadata.namespace ?? "default", name: current.metadata.name ?? "" })
+            .deleteNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              plural: SparkApplicationNames.plural,
+              namespace: current.metadata.namespace ?? "default",
+              name: current.metadata.name ?? "",
+            })
             .catch((err: { code?: number }) => {
               if (err.code !== 404) throw err;
             });
@@ -177,18 +200,30 @@ export class SparkAppController {
   }
 
   /** Replaces the status subresource whole; a stale resourceVersion fails with 409 and the key is retried. */
-  private async writeStatus(app: SparkApplication, status: SparkApplicationStatus): Promise<SparkApplication> {
+  private async writeStatus(
+    app: SparkApplication,
+    status: SparkApplicationStatus,
+  ): Promise<SparkApplication> {
     const updated = (await this.d.clients.custom.replaceNamespacedCustomObjectStatus({
       group: GROUP,
       version: VERSION,
       plural: SparkApplicationNames.plural,
       namespace: app.metadata.namespace ?? "default",
       name: app.metadata.name ?? "",
-      body: { apiVersion: `${GROUP}/${VERSION}`, kind: SparkApplicationNames.kind, metadata: app.metadata, spec: app.spec, status },
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: SparkApplicationNames.kind,
+        metadata: app.metadata,
+        spec: app.spec,
+        status,
+      },
     })) as SparkApplication;
     this.d.metrics.observeTransition(app, app.status, status);
     this.d.metrics.observeExecutors(app, app.status, status);
-    this.written.set(SparkAppController.keyOf(app.metadata.namespace ?? "default", app.metadata.name ?? ""), updated);
+    this.written.set(
+      SparkAppController.keyOf(app.metadata.namespace ?? "default", app.metadata.name ?? ""),
+      updated,
+    );
     return updated;
   }
 

@@ -41,7 +41,8 @@ export class Progress {
 
   private render(final: boolean, result?: string): void {
     const secs = Math.round((Date.now() - this.started) / 1000);
-    const elapsed = secs >= 60 ? `${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, "0")}s` : `${secs}s`;
+    const elapsed =
+      secs >= 60 ? `${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, "0")}s` : `${secs}s`;
     const line = `[${this.step}/${this.total}] ${this.label} (${elapsed})${final ? ` ${result}` : ""}`;
     if (this.tty) this.out.write(`\r\x1b[K${line}${final ? "\n" : ""}`);
     else if (final || secs > 0 || this.step > 0) this.out.write(`${line}\n`);

@@ -14,7 +14,11 @@ export function run(
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onLine?: (line: string) => void } = {},
 ): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs) : undefined;
@@ -29,7 +33,8 @@ export function run(
     child.on("error", (err) => {
       if (timer) clearTimeout(timer);
       // Node reports a missing working directory as ENOENT of the program itself: say which it is.
-      const why = opts.cwd && !existsSync(opts.cwd) ? `working directory ${opts.cwd} does not exist` : err.message;
+      const why =
+        opts.cwd && !existsSync(opts.cwd) ? `working directory ${opts.cwd} does not exist` : err.message;
       resolvePromise({ code: 127, stdout, stderr: stderr + why });
     });
     child.on("close", (code, signal) => {

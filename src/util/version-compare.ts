@@ -11,5 +11,10 @@ export function atLeast(have: readonly number[], want: readonly number[]): boole
 /** Pulls the first `a.b[.c]` out of a tool's version banner. */
 export function parseVersion(text: string): number[] | undefined {
   const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
-  return m ? m.slice(1).filter((x) => x !== undefined).map(Number) : undefined;
+  return m
+    ? m
+        .slice(1)
+        .filter((x) => x !== undefined)
+        .map(Number)
+    : undefined;
 }

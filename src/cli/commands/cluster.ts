@@ -8,7 +8,9 @@ import { stateDirOf, withStateDir } from "../state-dir.js";
 
 export function registerClusterCommands(program: Command): void {
   withStateDir(program.command("up"))
-    .description("start the embedded control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) and wait until ready")
+    .description(
+      "start the embedded control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) and wait until ready",
+    )
     .option("--no-agent", "do not start the local node agent")
     .option("--no-operator", "do not start the SparkApplication operator")
     .option("--exit-with <pid>", "stop the cluster when this process exits", Number)
@@ -24,7 +26,11 @@ export function registerClusterCommands(program: Command): void {
         onActivity: (a) => console.error(`  ${a} (${((Date.now() - started) / 1000).toFixed(1)} s)`),
       });
       const secs = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(cluster.reused ? `already running: ${cluster.server}` : `ready in ${secs} s: ${cluster.server} (Kubernetes ${cluster.kubernetesVersion})`);
+      console.log(
+        cluster.reused
+          ? `already running: ${cluster.server}`
+          : `ready in ${secs} s: ${cluster.server} (Kubernetes ${cluster.kubernetesVersion})`,
+      );
       console.log(`state dir: ${stateDir}`);
       console.log(`try: kubectl --kubeconfig ${cluster.kubeconfig} get --raw /readyz`);
     });
@@ -49,8 +55,13 @@ export function registerClusterCommands(program: Command): void {
         console.log("no cluster in this state dir (run `sparkplane up`)");
         return;
       }
-      console.log(`cluster: ${s.running ? s.state.phase : "not running"}  server: ${s.state.server}  kubernetes: ${s.state.kubernetesVersion}`);
-      for (const c of s.components) console.log(`  ${c.name.padEnd(24)} ${c.alive ? `running (pid ${c.pid})` : "stopped"}${c.restarts ? `, ${c.restarts} restarts` : ""}`);
+      console.log(
+        `cluster: ${s.running ? s.state.phase : "not running"}  server: ${s.state.server}  kubernetes: ${s.state.kubernetesVersion}`,
+      );
+      for (const c of s.components)
+        console.log(
+          `  ${c.name.padEnd(24)} ${c.alive ? `running (pid ${c.pid})` : "stopped"}${c.restarts ? `, ${c.restarts} restarts` : ""}`,
+        );
       if (s.state.error) console.log(`error: ${s.state.error}`);
     });
 
@@ -64,7 +75,9 @@ export function registerClusterCommands(program: Command): void {
 
   program
     .command("kubectl")
-    .description("run the provisioned kubectl against the embedded cluster: sparkplane kubectl [--state-dir DIR] ARGS...")
+    .description(
+      "run the provisioned kubectl against the embedded cluster: sparkplane kubectl [--state-dir DIR] ARGS...",
+    )
     .allowUnknownOption()
     .helpOption(false)
     .argument("[args...]")

@@ -32,12 +32,31 @@ export function registerOperator(program: Command): void {
     .option("--kubeconfig <path>", "kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)")
     .option("--namespaces <list>", "comma-separated namespaces to watch (default: all)")
     .option("--workers <n>", "concurrent reconciles", positiveInt("--workers"), 10)
-    .option("--submitter <kind>", "native (build driver objects in-process) or spark-submit (reference/fallback)", "native")
-    .option("--metrics-port <port>", "port of /metrics, /healthz, /readyz", positiveInt("--metrics-port"), 8080)
+    .option(
+      "--submitter <kind>",
+      "native (build driver objects in-process) or spark-submit (reference/fallback)",
+      "native",
+    )
+    .option(
+      "--metrics-port <port>",
+      "port of /metrics, /healthz, /readyz",
+      positiveInt("--metrics-port"),
+      8080,
+    )
     .option("--metrics-host <host>", "address of /metrics, /healthz, /readyz", "127.0.0.1")
     .option("--no-install-crds", "do not create or update the CRDs at start-up")
-    .option("--resync-seconds <s>", "re-deliver every cached object this often", positiveInt("--resync-seconds"), 300)
-    .option("--spark-submit-timeout-seconds <s>", "kill a spark-submit that runs longer", positiveInt("--spark-submit-timeout-seconds"), 120)
+    .option(
+      "--resync-seconds <s>",
+      "re-deliver every cached object this often",
+      positiveInt("--resync-seconds"),
+      300,
+    )
+    .option(
+      "--spark-submit-timeout-seconds <s>",
+      "kill a spark-submit that runs longer",
+      positiveInt("--spark-submit-timeout-seconds"),
+      120,
+    )
     .option("--log-level <level>", "pino level", "info")
     .option("--state-dir <dir>", "(set by `sparkplane up`; marks the process as the embedded cluster's)")
     .action(async (flags: OperatorFlags) => {
@@ -47,7 +66,12 @@ export function registerOperator(program: Command): void {
       const spark = flags.submitter === "spark-submit" ? findSpark() : undefined;
       const running = await startOperator({
         kc: loadKubeConfig(flags.kubeconfig),
-        namespaces: flags.namespaces ? flags.namespaces.split(",").map((s) => s.trim()).filter(Boolean) : [],
+        namespaces: flags.namespaces
+          ? flags.namespaces
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
         workers: Math.max(1, flags.workers),
         submitter: flags.submitter,
         sparkSubmit: spark && {

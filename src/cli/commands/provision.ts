@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { provision } from "../../local/provision/index.js";
 import { cacheDir } from "../../local/paths.js";
+import { provision } from "../../local/provision/index.js";
 
 export function registerProvision(program: Command): void {
   program
@@ -15,7 +15,9 @@ export function registerProvision(program: Command): void {
         return;
       }
       console.log(`cache: ${cacheDir()}`);
-      console.log(`kubernetes ${tools.kube.version}: ${tools.kube["kube-apiserver"]} (+ scheduler, controller-manager, kubectl)`);
+      console.log(
+        `kubernetes ${tools.kube.version}: ${tools.kube["kube-apiserver"]} (+ scheduler, controller-manager, kubectl)`,
+      );
       console.log(`etcd ${tools.etcd.version}: ${tools.etcd.etcd}`);
       console.log(`spark ${tools.spark.version}: ${tools.spark.sparkHome}`);
       console.log(`examples: ${tools.examples.jar}`);

@@ -17,7 +17,8 @@ export function findEtcd(version = ETCD_VERSION): EtcdBinary | undefined {
   const userDir = process.env.SPARKPLANE_ETCD_BIN_DIR;
   if (userDir) {
     const etcd = join(userDir, "etcd");
-    if (!existsSync(etcd)) throw new Error(`SPARKPLANE_ETCD_BIN_DIR=${userDir} has no etcd binary: fix or unset it`);
+    if (!existsSync(etcd))
+      throw new Error(`SPARKPLANE_ETCD_BIN_DIR=${userDir} has no etcd binary: fix or unset it`);
     return { etcd, version: "user-provided", source: "user" };
   }
   const dir = join(cacheDir(), "etcd", version);
@@ -30,7 +31,10 @@ export function etcdBuilderGoMod(version: string): string {
   return `module sparkplane.local/etcdbuilder\n\ngo 1.24\n\nrequire ${ETCD_MODULE} ${version}\n`;
 }
 
-export async function buildEtcd(version = ETCD_VERSION, detail: (s: string) => void = () => {}): Promise<EtcdBinary> {
+export async function buildEtcd(
+  version = ETCD_VERSION,
+  detail: (s: string) => void = () => {},
+): Promise<EtcdBinary> {
   await requireGo(`etcd ${version}`);
   const dir = join(cacheDir(), "build", `etcd-${version}`);
   detail(`etcd ${version}: resolving Go modules`);
@@ -38,6 +42,9 @@ export async function buildEtcd(version = ETCD_VERSION, detail: (s: string) => v
   detail(`etcd ${version}: compiling`);
   const outDir = join(cacheDir(), "etcd", version, "bin");
   await goBuild({ dir, outDir, binaryName: "etcd", packages: [ETCD_MODULE], ldflags: "-s -w" });
-  writeStamp(join(cacheDir(), "etcd", version, "complete.json"), { version, builtAt: new Date().toISOString() });
+  writeStamp(join(cacheDir(), "etcd", version, "complete.json"), {
+    version,
+    builtAt: new Date().toISOString(),
+  });
   return findEtcd(version)!;
 }

@@ -52,11 +52,16 @@ export function findExamples(spark: SparkInstall): ExamplesBuild | undefined {
   const sources = [...listFiles(join(root, "java")), ...listFiles(join(root, "python"))];
   const key = examplesKey(sources, root, spark.version);
   const dir = join(cacheDir(), "examples", key);
-  return readStamp<ExamplesBuild>(join(dir, "complete.json"))?.key === key ? { dir, jar: examplesJar(dir), key } : undefined;
+  return readStamp<ExamplesBuild>(join(dir, "complete.json"))?.key === key
+    ? { dir, jar: examplesJar(dir), key }
+    : undefined;
 }
 
 /** javac against Spark's jars, then a jar; Python examples copied beside it. */
-export async function buildExamples(spark: SparkInstall, detail: (s: string) => void = () => {}): Promise<ExamplesBuild> {
+export async function buildExamples(
+  spark: SparkInstall,
+  detail: (s: string) => void = () => {},
+): Promise<ExamplesBuild> {
   const root = examplesSourceDir();
   const javaSources = listFiles(join(root, "java")).filter((f) => f.endsWith(".java"));
   const pySources = listFiles(join(root, "python")).filter((f) => f.endsWith(".py"));
@@ -66,14 +71,24 @@ export async function buildExamples(spark: SparkInstall, detail: (s: string) => 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(classes, { recursive: true });
   detail(`examples: javac ${javaSources.length} sources against Spark ${spark.version}`);
-  await runChecked("javac", ["-proc:none", "--release", "17", "-cp", join(spark.sparkHome, "jars", "*"), "-d", classes, ...javaSources]);
+  await runChecked("javac", [
+    "-proc:none",
+    "--release",
+    "17",
+    "-cp",
+    join(spark.sparkHome, "jars", "*"),
+    "-d",
+    classes,
+    ...javaSources,
+  ]);
   const jar = examplesJar(dir);
   mkdirSync(dirname(jar), { recursive: true });
   await runChecked("jar", ["cf", jar, "-C", classes, "."]);
   rmSync(classes, { recursive: true, force: true });
   const pyDir = join(dir, "src", "main", "python");
   mkdirSync(pyDir, { recursive: true });
-  for (const py of pySources) copyFileSync(py, join(pyDir, relative(join(root, "python"), py).replaceAll("/", "_")));
+  for (const py of pySources)
+    copyFileSync(py, join(pyDir, relative(join(root, "python"), py).replaceAll("/", "_")));
   const build = { dir, jar, key };
   writeStamp(join(dir, "complete.json"), build);
   return build;

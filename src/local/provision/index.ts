@@ -15,7 +15,12 @@ export interface Toolset {
 /** What is already there, without building anything (fast: stamp files only). */
 export function findToolset(): Partial<Toolset> {
   const spark = findSpark();
-  return { kube: findKubernetes(), etcd: findEtcd(), spark, examples: spark ? findExamples(spark) : undefined };
+  return {
+    kube: findKubernetes(),
+    etcd: findEtcd(),
+    spark,
+    examples: spark ? findExamples(spark) : undefined,
+  };
 }
 
 /**
@@ -24,7 +29,11 @@ export function findToolset(): Partial<Toolset> {
  */
 export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStream } = {}): Promise<Toolset> {
   const progress = new Progress(4, opts.out ?? process.stderr, opts.quiet);
-  const step = async <T>(label: string, found: () => T | undefined, build: (detail: (s: string) => void) => Promise<T>) => {
+  const step = async <T>(
+    label: string,
+    found: () => T | undefined,
+    build: (detail: (s: string) => void) => Promise<T>,
+  ) => {
     progress.begin(label);
     const have = found();
     if (have) {
@@ -40,10 +49,26 @@ export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStrea
       throw err;
     }
   };
-  const kube = await step("Kubernetes control plane + kubectl", () => findKubernetes(), (d) => buildKubernetes(undefined, d));
-  const etcd = await step("etcd", () => findEtcd(), (d) => buildEtcd(undefined, d));
-  const spark = await step("Spark from PyPI", () => findSpark(), (d) => installSpark(undefined, d));
-  const examples = await step("example Spark programs", () => findExamples(spark), (d) => buildExamples(spark, d));
+  const kube = await step(
+    "Kubernetes control plane + kubectl",
+    () => findKubernetes(),
+    (d) => buildKubernetes(undefined, d),
+  );
+  const etcd = await step(
+    "etcd",
+    () => findEtcd(),
+    (d) => buildEtcd(undefined, d),
+  );
+  const spark = await step(
+    "Spark from PyPI",
+    () => findSpark(),
+    (d) => installSpark(undefined, d),
+  );
+  const examples = await step(
+    "example Spark programs",
+    () => findExamples(spark),
+    (d) => buildExamples(spark, d),
+  );
   return { kube, etcd, spark, examples };
 }
 
@@ -51,6 +76,8 @@ export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStrea
 export function requireToolset(): Toolset {
   const t = findToolset();
   if (t.kube && t.etcd && t.spark && t.examples) return t as Toolset;
-  const missing = Object.entries(t).filter(([, v]) => !v).map(([k]) => k);
+  const missing = Object.entries(t)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
   throw new Error(`not provisioned yet (missing: ${missing.join(", ")}): run \`sparkplane provision\` first`);
 }

@@ -5,7 +5,12 @@ import { KUBERNETES_VERSION, stagingVersion } from "../versions.js";
 import { downloadedGoMod, goBuild, prepareBuilderModule, requireGo } from "./go-builder.js";
 import { readStamp, writeStamp } from "./stamp.js";
 
-export const KUBE_COMMANDS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"] as const;
+export const KUBE_COMMANDS = [
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "kubectl",
+] as const;
 export type KubeCommand = (typeof KUBE_COMMANDS)[number];
 export type KubeBinaries = Record<KubeCommand, string> & { version: string; source: "built" | "user" };
 
@@ -19,7 +24,9 @@ export function findKubernetes(version = KUBERNETES_VERSION): KubeBinaries | und
   if (userDir) {
     const missing = KUBE_COMMANDS.filter((c) => !existsSync(join(userDir, c)));
     if (missing.length > 0) {
-      throw new Error(`SPARKPLANE_K8S_BIN_DIR=${userDir} lacks ${missing.join(", ")}: put all of them there or unset it`);
+      throw new Error(
+        `SPARKPLANE_K8S_BIN_DIR=${userDir} lacks ${missing.join(", ")}: put all of them there or unset it`,
+      );
     }
     return withPaths(userDir, "user-provided", "user");
   }
@@ -38,8 +45,11 @@ function withPaths(dir: string, version: string, source: KubeBinaries["source"])
  * replaces with local paths inside its own repository) to its published v0.Y.Z.
  */
 export function kubernetesBuilderGoMod(version: string, upstreamGoMod: string): string {
-  const staging = [...upstreamGoMod.matchAll(/^\s*(k8s\.io\/[a-z0-9-]+)\s+=>\s+\.\/staging\//gm)].map((m) => m[1]!);
-  if (staging.length === 0) throw new Error(`no staging replaces found in k8s.io/kubernetes@${version}'s go.mod`);
+  const staging = [...upstreamGoMod.matchAll(/^\s*(k8s\.io\/[a-z0-9-]+)\s+=>\s+\.\/staging\//gm)].map(
+    (m) => m[1]!,
+  );
+  if (staging.length === 0)
+    throw new Error(`no staging replaces found in k8s.io/kubernetes@${version}'s go.mod`);
   const goLine = /^go\s+(\S+)/m.exec(upstreamGoMod)?.[1] ?? "1.24";
   const godebug = /^godebug\s+.*$/m.exec(upstreamGoMod)?.[0];
   const v0 = stagingVersion(version);
@@ -78,7 +88,11 @@ export async function buildKubernetes(
   detail(`Kubernetes ${version}: resolving Go modules`);
   const upstream = readFileSync(await downloadedGoMod("k8s.io/kubernetes", version), "utf8");
   const packages = KUBE_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`);
-  await prepareBuilderModule({ dir, goModText: kubernetesBuilderGoMod(version, upstream), commandPackages: packages });
+  await prepareBuilderModule({
+    dir,
+    goModText: kubernetesBuilderGoMod(version, upstream),
+    commandPackages: packages,
+  });
   detail(`Kubernetes ${version}: compiling ${KUBE_COMMANDS.join(", ")} (8-20 min cold on 2 cores)`);
   await goBuild({ dir, outDir: binDir(version), packages, ldflags: kubernetesLdflags(version) });
   writeStamp(join(binDir(version), "..", "complete.json"), { version, builtAt: new Date().toISOString() });

@@ -23,8 +23,15 @@ export function findSpark(version = SPARK_VERSION): SparkInstall | undefined {
   const userHome = process.env.SPARK_HOME;
   if (userHome) {
     const sparkSubmit = join(userHome, "bin", "spark-submit");
-    if (!existsSync(sparkSubmit)) throw new Error(`SPARK_HOME=${userHome} has no bin/spark-submit: fix or unset it`);
-    return { sparkHome: userHome, sparkSubmit, python: process.env.PYSPARK_PYTHON ?? "python3", version: "user-provided", source: "user" };
+    if (!existsSync(sparkSubmit))
+      throw new Error(`SPARK_HOME=${userHome} has no bin/spark-submit: fix or unset it`);
+    return {
+      sparkHome: userHome,
+      sparkSubmit,
+      python: process.env.PYSPARK_PYTHON ?? "python3",
+      version: "user-provided",
+      source: "user",
+    };
   }
   const stamp = readStamp<SparkInstall>(join(installDir(version), "complete.json"));
   return stamp?.version === version ? stamp : undefined;
@@ -33,8 +40,14 @@ export function findSpark(version = SPARK_VERSION): SparkInstall | undefined {
 export async function requireJava(): Promise<void> {
   const r = await run("java", ["-version"]);
   const v = r.code === 0 ? parseVersion(r.stderr || r.stdout) : undefined;
-  if (!v) throw new Error(`Java ${MIN_JAVA} or newer is needed to run Spark, and no \`java\` was found on PATH: install a JDK (e.g. \`apt-get install openjdk-17-jdk-headless\`).`);
-  if (!atLeast(v, [MIN_JAVA])) throw new Error(`Java ${v.join(".")} is too old for Spark: install Java ${MIN_JAVA} or newer (e.g. \`apt-get install openjdk-17-jdk-headless\`).`);
+  if (!v)
+    throw new Error(
+      `Java ${MIN_JAVA} or newer is needed to run Spark, and no \`java\` was found on PATH: install a JDK (e.g. \`apt-get install openjdk-17-jdk-headless\`).`,
+    );
+  if (!atLeast(v, [MIN_JAVA]))
+    throw new Error(
+      `Java ${v.join(".")} is too old for Spark: install Java ${MIN_JAVA} or newer (e.g. \`apt-get install openjdk-17-jdk-headless\`).`,
+    );
 }
 
 async function requirePython(): Promise<string> {
@@ -52,7 +65,10 @@ async function requirePython(): Promise<string> {
 }
 
 /** Installs PyPI pyspark into its own virtualenv (staged, then renamed into place) and checks it. */
-export async function installSpark(version = SPARK_VERSION, detail: (s: string) => void = () => {}): Promise<SparkInstall> {
+export async function installSpark(
+  version = SPARK_VERSION,
+  detail: (s: string) => void = () => {},
+): Promise<SparkInstall> {
   await requireJava();
   const python = await requirePython();
   const dir = installDir(version);
@@ -61,11 +77,25 @@ export async function installSpark(version = SPARK_VERSION, detail: (s: string) 
   detail(`Spark ${version}: creating a virtualenv`);
   await runChecked(python, ["-m", "venv", dir]);
   detail(`Spark ${version}: pip install pyspark==${version} (about 320 MB)`);
-  await runChecked(join(dir, "bin", "pip"), ["install", "--no-input", "--disable-pip-version-check", `pyspark==${version}`]);
+  await runChecked(join(dir, "bin", "pip"), [
+    "install",
+    "--no-input",
+    "--disable-pip-version-check",
+    `pyspark==${version}`,
+  ]);
   const venvPython = join(dir, "bin", "python");
-  const where = await runChecked(venvPython, ["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"]);
+  const where = await runChecked(venvPython, [
+    "-c",
+    "import os, pyspark; print(os.path.dirname(pyspark.__file__))",
+  ]);
   const sparkHome = where.stdout.trim();
-  const install: SparkInstall = { sparkHome, sparkSubmit: join(sparkHome, "bin", "spark-submit"), python: venvPython, version, source: "pypi" };
+  const install: SparkInstall = {
+    sparkHome,
+    sparkSubmit: join(sparkHome, "bin", "spark-submit"),
+    python: venvPython,
+    version,
+    source: "pypi",
+  };
   detail(`Spark ${version}: checking spark-submit --version and the Kubernetes jars`);
   await checkSpark(install);
   writeStamp(join(dir, "complete.json"), install);
@@ -74,11 +104,16 @@ export async function installSpark(version = SPARK_VERSION, detail: (s: string) 
 
 /** spark-submit runs, and the jars include Spark's Kubernetes resource manager. */
 export async function checkSpark(spark: SparkInstall): Promise<string> {
-  const r = await runChecked(spark.sparkSubmit, ["--version"], { env: { ...process.env, SPARK_HOME: spark.sparkHome }, timeoutMs: 120_000 });
+  const r = await runChecked(spark.sparkSubmit, ["--version"], {
+    env: { ...process.env, SPARK_HOME: spark.sparkHome },
+    timeoutMs: 120_000,
+  });
   const banner = r.stderr + r.stdout;
   const jars = readdirSync(join(spark.sparkHome, "jars"));
   if (!jars.some((j) => j.startsWith("spark-kubernetes_"))) {
-    throw new Error(`${spark.sparkHome}/jars has no spark-kubernetes_*.jar: this Spark cannot run on Kubernetes`);
+    throw new Error(
+      `${spark.sparkHome}/jars has no spark-kubernetes_*.jar: this Spark cannot run on Kubernetes`,
+    );
   }
   const version = /version (\d+\.\d+\.\d+)/.exec(banner)?.[1];
   if (!version) throw new Error(`spark-submit --version printed no version:\n${banner.slice(0, 500)}`);

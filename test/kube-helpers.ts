@@ -1,0 +1,75 @@
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { KubeConfig } from "@kubernetes/client-node";
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/**
+ * A TCP proxy in front of the API server that a test can cut: `breakConnections` resets every open
+ * connection (as a dying load balancer would), `refuse`/`accept` stop and restart listening.
+ */
+export class BreakableProxy {
+  private readonly sockets = new Set<Socket>();
+  private server: Server | undefined;
+  port = 0;
+
+  constructor(private readonly upstream: URL) {}
+
+  async accept(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(Number(this.upstream.port), this.upstream.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on("close", () => this.sockets.delete(s));
+        s.on("error", () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
+    this.port = (server.address() as { port: number }).port;
+    this.server = server;
+  }
+
+  breakConnections(): void {
+    for (const s of this.sockets) s.resetAndDestroy();
+  }
+
+  async refuse(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.refuse();
+    this.breakConnections();
+  }
+
+  /** A copy of `kc` whose current cluster is reached through this proxy. */
+  kubeConfig(kc: KubeConfig): KubeConfig {
+    const proxied = new KubeConfig();
+    proxied.loadFromOptions({
+      clusters: kc.clusters.map((c) => ({ ...c, server: `https://127.0.0.1:${this.port}` })),
+      users: kc.users,
+      contexts: kc.contexts,
+      currentContext: kc.currentContext,
+    });
+    return proxied;
+  }
+}
