@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { buildContainerRun, type RunContext, rewritePaths } from "./container-spec.js";
+import { ConfigError } from "./downward.js";
+import { lookup, pod, runtime } from "./fixtures.test-helpers.js";
+import type { VolumePlan } from "./volumes.js";
+
+const ctx: RunContext = {
+  api: { host: "127.0.0.1", port: 6443 },
+  imageRules: [],
+  spark: { sparkHome: "/cache/pyspark", python: "/cache/venv/bin/python", examplesDir: "/cache/examples" },
+  hostPath: "/usr/bin:/bin",
+  namespaces: true,
+};
+const paths = { podDir: "/state/pods/uid-1", hostsFile: "/state/pods/uid-1/hosts" };
+const data = lookup({ "configMap/cfg": { key: "from-config" } });
+const plans: VolumePlan[] = [{ name: "config", kind: "files", files: [] }];
+
+describe("buildContainerRun", () => {
+  test("a busybox pod: host command, env with fieldRef, configMap mount, hosts file, per-container work dir", () => {
+    const c = {
+      name: "main",
+      image: "busybox",
+      command: ["sh", "-c", "echo hello $(MY_POD_IP); cat /etc/config/key"],
+      env: [{ name: "MY_POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+      volumeMounts: [{ name: "config", mountPath: "/etc/config" }],
+    };
+    const run = buildContainerRun(pod({ containers: [c] }), c, plans, paths, runtime, data, ctx);
+    assert.equal(run.kind, "host");
+    assert.deepEqual(run.argv, ["sh", "-c", "echo hello 127.9.1.2; cat /etc/config/key"]);
+    assert.equal(run.env.MY_POD_IP, "127.9.1.2");
+    assert.equal(run.env.PATH, "/usr/bin:/bin");
+    assert.equal(run.env.HOSTNAME, "p");
+    assert.equal(run.env.KUBERNETES_SERVICE_HOST, "127.0.0.1");
+    assert.equal(run.workingDir, "/state/pods/uid-1/work/main");
+    assert.equal(run.hostname, "p");
+    assert.deepEqual(run.mounts, [
+      { source: "/state/pods/uid-1/hosts", target: "/etc/hosts", readOnly: true },
+      {
+        source: "/state/pods/uid-1/volumes/config",
+        target: "/etc/config",
+        readOnly: true,
+        createSource: false,
+      },
+    ]);
+  });
+  test("args alone are the command; workingDir and PATH from the pod win", () => {
+    const c = {
+      name: "c",
+      image: "alpine:3",
+      args: ["ls", "-l"],
+      workingDir: "/tmp",
+      env: [{ name: "PATH", value: "/custom" }],
+    };
+    const run = buildContainerRun(pod({ containers: [c] }), c, [], paths, runtime, data, ctx);
+    assert.deepEqual(run.argv, ["ls", "-l"]);
+    assert.equal(run.workingDir, "/tmp");
+    assert.equal(run.env.PATH, "/custom");
+  });
+  test("a Spark executor pod: entrypoint emulation, Spark env, image layout mounts", () => {
+    const c = {
+      name: "spark-kubernetes-executor",
+      image: "apache/spark:3.5.1",
+      args: ["executor"],
+      env: [
+        { name: "SPARK_EXECUTOR_ID", value: "1" },
+        { name: "SPARK_EXECUTOR_POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+        { name: "SPARK_CONF_DIR", value: "/opt/spark/conf" },
+      ],
+    };
+    const run = buildContainerRun(pod({ containers: [c] }), c, [], paths, runtime, data, ctx);
+    assert.equal(run.kind, "spark");
+    assert.equal(run.argv[0], "java");
+    assert.equal(run.argv[run.argv.indexOf("--hostname") + 1], "127.9.1.2");
+    assert.equal(
+      run.argv[run.argv.indexOf("-cp") + 1],
+      "/opt/spark/conf:/cache/pyspark/jars/*:/opt/spark/work-dir",
+    );
+    assert.equal(run.workingDir, "/opt/spark/work-dir");
+    assert.equal(run.env.SPARK_HOME, "/cache/pyspark");
+    assert.ok(run.mounts.some((m) => m.target === "/opt/spark/examples" && m.source === "/cache/examples"));
+    assert.ok(
+      run.mounts.some(
+        (m) =>
+          m.target === "/opt/spark/work-dir" &&
+          m.source === "/state/pods/uid-1/work/spark-kubernetes-executor",
+      ),
+    );
+  });
+  test("a Spark image without provisioned Spark is a config error", () => {
+    const c = { name: "c", image: "spark:3.5.1", args: ["driver"] };
+    assert.throws(
+      () =>
+        buildContainerRun(pod({ containers: [c] }), c, [], paths, runtime, data, {
+          ...ctx,
+          spark: undefined,
+        }),
+      ConfigError,
+    );
+  });
+  test("without namespaces, mount targets in argv, env and working dir become their sources", () => {
+    const c = {
+      name: "spark-kubernetes-driver",
+      image: "spark",
+      args: [
+        "driver",
+        "--properties-file",
+        "/opt/spark/conf/spark.properties",
+        "local:///opt/spark/examples/pi.py",
+      ],
+      env: [{ name: "SPARK_CONF_DIR", value: "/opt/spark/conf" }],
+      volumeMounts: [{ name: "spark-conf-volume-driver", mountPath: "/opt/spark/conf" }],
+    };
+    const run = buildContainerRun(
+      pod({ containers: [c] }),
+      c,
+      [{ name: "spark-conf-volume-driver", kind: "files", files: [] }],
+      paths,
+      runtime,
+      data,
+      {
+        ...ctx,
+        namespaces: false,
+      },
+    );
+    assert.deepEqual(run.mounts, []);
+    assert.ok(run.argv.includes("/state/pods/uid-1/volumes/spark-conf-volume-driver/spark.properties"));
+    assert.ok(run.argv.includes("local:///cache/examples/pi.py"));
+    assert.equal(run.env.SPARK_CONF_DIR, "/state/pods/uid-1/volumes/spark-conf-volume-driver");
+    assert.equal(run.workingDir, "/state/pods/uid-1/work/spark-kubernetes-driver");
+  });
+});
+
+describe("rewritePaths", () => {
+  const mounts = [
+    { source: "/v/conf", target: "/opt/spark/conf", readOnly: true },
+    { source: "/v/spark", target: "/opt/spark", readOnly: true },
+  ];
+  test("longest target first, only at path boundaries", () => {
+    assert.equal(rewritePaths("/opt/spark/conf/x", mounts), "/v/conf/x");
+    assert.equal(rewritePaths("/opt/spark/jars/*:/opt/spark/conf", mounts), "/v/spark/jars/*:/v/conf");
+    assert.equal(rewritePaths("/opt/sparkling", mounts), "/opt/sparkling");
+    assert.equal(rewritePaths("--conf=/opt/spark", mounts), "--conf=/v/spark");
+  });
+});
