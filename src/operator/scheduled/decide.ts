@@ -131,10 +131,14 @@ class ScheduledDecider {
     };
   }
 
-  /** The earliest scheduled time not handled yet: see the module comment. */
+  /**
+   * The earliest scheduled time not handled yet: see the module comment. A new app's first time is after
+   * its creation second (creationTimestamp drops the fraction, so a time in that second may precede it).
+   */
   private unhandledSince(): number {
     const isNew = (this.previous.scheduleState ?? ScheduleState.New) === ScheduleState.New;
-    let since = parseTime(this.previous.nextRun) ?? (isNew ? (this.createdAt ?? this.now) : this.now);
+    const firstOfNew = this.createdAt === undefined ? this.now : this.createdAt + 1000;
+    let since = parseTime(this.previous.nextRun) ?? (isNew ? firstOfNew : this.now);
     if (this.lastRun !== undefined) since = Math.max(since, this.lastRun + 1);
     return since;
   }

@@ -112,13 +112,20 @@ export class SimulatedCluster {
     return decision;
   }
 
-  /** Reconciles at `from`, then whenever the decision asks, until `until` (inclusive). */
-  runUntil(from: number, until: number): void {
+  /**
+   * Reconciles at `from`, then whenever the decision asks, until `until` (inclusive); with `pollMs`, also at
+   * least that often, as watch events and resyncs make an operator do.
+   */
+  runUntil(from: number, until: number, pollMs?: number): void {
     let now = from;
     while (now <= until) {
       const decision = this.reconcile(now);
-      if (decision.requeueAfterMs === undefined) return;
-      now += decision.requeueAfterMs;
+      const wait = Math.min(
+        decision.requeueAfterMs ?? Number.POSITIVE_INFINITY,
+        pollMs ?? Number.POSITIVE_INFINITY,
+      );
+      if (wait === Number.POSITIVE_INFINITY) return;
+      now += wait;
     }
   }
 
