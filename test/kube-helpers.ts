@@ -50,14 +50,14 @@ export class BreakableProxy {
     for (const s of this.sockets) s.resetAndDestroy();
   }
 
-  async refuse(): Promise<void> {
-    const server = this.server;
+  /** Stops listening (open connections stay until broken). */
+  refuse(): void {
+    this.server?.close();
     this.server = undefined;
-    if (server) await new Promise((resolve) => server.close(resolve));
   }
 
-  async close(): Promise<void> {
-    await this.refuse();
+  close(): void {
+    this.refuse();
     this.breakConnections();
   }
 
