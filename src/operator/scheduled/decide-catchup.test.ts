@@ -35,7 +35,7 @@ describe("runs missed while the operator was down", () => {
     assert.equal(decision.events[0]!.type, "Warning");
     assert.equal(
       decision.events[0]!.message,
-      "Skipped the run for 2024-01-02T09:00:00Z (09:00 UTC UTC): it is 20m0s late " +
+      "Skipped the run for 2024-01-02T09:00:00Z (09:00 UTC): it is 20m0s late " +
         "(missed while the operator was down), beyond startingDeadlineSeconds 600",
     );
     assert.equal(decision.status.nextRun, "2024-01-02T10:00:00Z");

@@ -51,7 +51,7 @@ describe("concurrencyPolicy Forbid", () => {
     assert.equal(decision.events[0]!.type, "Normal");
     assert.equal(
       decision.events[0]!.message,
-      "Skipped the run for 2024-01-02T02:00:00Z (02:00 UTC UTC): concurrencyPolicy is Forbid and " +
+      "Skipped the run for 2024-01-02T02:00:00Z (02:00 UTC): concurrencyPolicy is Forbid and " +
         "nightly-1704074400 is still running",
     );
     assert.equal(decision.status.lastRunName, "nightly-1704074400", "no new last run");

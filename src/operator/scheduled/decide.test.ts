@@ -162,7 +162,7 @@ describe("a due run", () => {
     assert.deepEqual(reasons(decision.events), ["RunStarted"]);
     assert.equal(
       decision.events[0]!.message,
-      "Started run nightly-1704160800 for 2024-01-02T02:00:00Z (02:00 UTC UTC)",
+      "Started run nightly-1704160800 for 2024-01-02T02:00:00Z (02:00 UTC)",
     );
     assert.deepEqual(decision.status, {
       lastRun: "2024-01-02T02:00:00Z",

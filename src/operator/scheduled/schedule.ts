@@ -73,47 +73,55 @@ const ZONE_PREFIX = /^(?:CRON_TZ|TZ)=(\S*)\s*/;
 const EVERY = /^@every(?:\s+|$)/i;
 
 export function parseSchedule(source: ScheduleSource, options: ScheduleOptions): ScheduleParse {
-  const errors: ValidationError[] = [];
-  let expression = source.schedule.trim();
-  let zone: string | undefined;
-
-  const prefix = ZONE_PREFIX.exec(expression);
-  if (prefix !== null) {
-    const resolved = prefix[1] ? resolveTimeZone(prefix[1], options.defaultTimeZone) : undefined;
-    if (resolved?.ok) zone = resolved.zone;
-    else {
-      const problem = resolved?.problem ?? 'names no zone, e.g. "CRON_TZ=UTC 0 2 * * *"';
-      errors.push({ field: SCHEDULE_FIELD, message: `the ${prefix[0].trim()} prefix: ${problem}` });
-    }
-    expression = expression.slice(prefix[0].length);
-  } else {
-    const resolved = resolveTimeZone(source.timeZone, options.defaultTimeZone);
-    if (resolved.ok) zone = resolved.zone;
-    else errors.push({ field: TIME_ZONE_FIELD, message: resolved.problem });
-  }
-
   const written = source.schedule.trim();
-  if (expression === "") {
-    errors.push({ field: SCHEDULE_FIELD, message: `must not be empty; ${CRON_HELP}` });
-    return { ok: false, errors };
+  const zoned = splitZone(written, source.timeZone, options.defaultTimeZone);
+  const errors = zoned.error === undefined ? [] : [zoned.error];
+  // Checked in UTC when the zone is bad, to report both problems at once.
+  const rule = parseRule(zoned.expression, zoned.zone ?? "UTC");
+  if (typeof rule === "string") errors.push({ field: SCHEDULE_FIELD, message: rule });
+  if (typeof rule === "string" || zoned.zone === undefined) return { ok: false, errors };
+  const schedule =
+    "intervalMs" in rule
+      ? everySchedule(written, zoned.zone, rule.intervalMs, options.everyOrigin)
+      : cronSchedule(written, zoned.zone, rule.cron);
+  return { ok: true, schedule };
+}
+
+interface ZonedExpression {
+  expression: string;
+  zone?: string;
+  error?: ValidationError;
+}
+
+/** The zone comes from a `CRON_TZ=`/`TZ=` prefix of the schedule, else from spec.timeZone. */
+function splitZone(written: string, timeZone: string | undefined, defaultZone: string): ZonedExpression {
+  const prefix = ZONE_PREFIX.exec(written);
+  if (prefix === null) {
+    const resolved = resolveTimeZone(timeZone, defaultZone);
+    if (resolved.ok) return { expression: written, zone: resolved.zone };
+    return { expression: written, error: { field: TIME_ZONE_FIELD, message: resolved.problem } };
   }
+  const expression = written.slice(prefix[0].length);
+  const resolved = prefix[1] ? resolveTimeZone(prefix[1], defaultZone) : undefined;
+  if (resolved?.ok) return { expression, zone: resolved.zone };
+  const problem = resolved?.problem ?? 'names no zone, e.g. "CRON_TZ=UTC 0 2 * * *"';
+  return {
+    expression,
+    error: { field: SCHEDULE_FIELD, message: `the ${prefix[0].trim()} prefix: ${problem}` },
+  };
+}
+
+/** A compiled cron expression, an `@every` interval, or what is wrong with the expression. */
+function parseRule(expression: string, zone: string): { cron: Cron } | { intervalMs: number } | string {
+  if (expression === "") return `must not be empty; ${CRON_HELP}`;
   if (EVERY.test(expression)) {
     const interval = parseEveryInterval(expression.replace(EVERY, "").trim());
-    if (typeof interval === "string") errors.push({ field: SCHEDULE_FIELD, message: interval });
-    if (errors.length > 0 || typeof interval === "string") return { ok: false, errors };
-    return { ok: true, schedule: everySchedule(written, zone!, interval, options.everyOrigin) };
+    return typeof interval === "string" ? interval : { intervalMs: interval };
   }
-
   const pattern = expandDescriptor(expression);
-  if (pattern === undefined) {
-    errors.push({ field: SCHEDULE_FIELD, message: `unknown descriptor "${expression}"; ${CRON_HELP}` });
-    return { ok: false, errors };
-  }
-  // Validated against UTC when the zone is bad, to report both problems at once.
-  const cron = compileCron(pattern, zone ?? "UTC");
-  if (typeof cron === "string") errors.push({ field: SCHEDULE_FIELD, message: cron });
-  if (errors.length > 0 || typeof cron === "string") return { ok: false, errors };
-  return { ok: true, schedule: cronSchedule(written, zone!, cron) };
+  if (pattern === undefined) return `unknown descriptor "${expression}"; ${CRON_HELP}`;
+  const cron = compileCron(pattern, zone);
+  return typeof cron === "string" ? cron : { cron };
 }
 
 function expandDescriptor(expression: string): string | undefined {

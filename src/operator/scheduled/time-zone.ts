@@ -61,7 +61,8 @@ export function describeInstant(instant: Date, zone: string): string {
   }
   const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, part.value]));
   const seconds = parts.second === "00" ? "" : `:${parts.second}`;
-  return `${rfc3339(instant)} (${parts.hour}:${parts.minute}${seconds} ${parts.timeZoneName} ${zone})`;
+  const zoneName = parts.timeZoneName === zone ? zone : `${parts.timeZoneName} ${zone}`;
+  return `${rfc3339(instant)} (${parts.hour}:${parts.minute}${seconds} ${zoneName})`;
 }
 
 /** Kubernetes' timestamp format (metav1.Time): whole seconds, UTC. */
