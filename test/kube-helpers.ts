@@ -1,6 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { KubeConfig } from "@kubernetes/client-node";
+import { ApiextensionsV1Api, KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { createIfAbsent } from "../src/kube/retry.js";
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(
@@ -72,4 +73,51 @@ export class BreakableProxy {
     });
     return proxied;
   }
+}
+
+export const WIDGET_GROUP = "kubetest.sparkplane.dev";
+export const WIDGET_VERSION = "v1";
+export const WIDGET_PLURAL = "widgets";
+export const WIDGET_RESOURCE = {
+  apiVersion: `${WIDGET_GROUP}/${WIDGET_VERSION}`,
+  kind: "Widget",
+  plural: WIDGET_PLURAL,
+} as const;
+
+export type Widget = KubernetesObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
+
+/** A tiny namespaced CRD with a status subresource (created once per cluster). */
+export async function installWidgetCrd(kc: KubeConfig): Promise<void> {
+  const ext = kc.makeApiClient(ApiextensionsV1Api);
+  const name = `${WIDGET_PLURAL}.${WIDGET_GROUP}`;
+  const anything = { type: "object", x_kubernetes_preserve_unknown_fields: true };
+  await createIfAbsent(
+    () =>
+      ext.createCustomResourceDefinition({
+        body: {
+          metadata: { name },
+          spec: {
+            group: WIDGET_GROUP,
+            scope: "Namespaced",
+            names: { plural: WIDGET_PLURAL, singular: "widget", kind: "Widget", listKind: "WidgetList" },
+            versions: [
+              {
+                name: WIDGET_VERSION,
+                served: true,
+                storage: true,
+                subresources: { status: {} },
+                schema: {
+                  openAPIV3Schema: { type: "object", properties: { spec: anything, status: anything } },
+                },
+              },
+            ],
+          },
+        },
+      }),
+    () => ext.readCustomResourceDefinition({ name }),
+  );
+  await eventually("CRD established", async () => {
+    const crd = await ext.readCustomResourceDefinition({ name });
+    return crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
+  });
 }

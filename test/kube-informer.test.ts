@@ -1,13 +1,30 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { CoreV1Api, type KubeConfig, type V1ConfigMap, type V1Pod } from "@kubernetes/client-node";
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type V1ConfigMap,
+  type V1Pod,
+} from "@kubernetes/client-node";
 import { createInformer, Informer, type InformerHandlers } from "../src/kube/informer.js";
 import { silentLog, stderrLog } from "../src/kube/log.js";
+import { mergePatchStatus } from "../src/kube/patch.js";
 import { Resources } from "../src/kube/resource.js";
 import { labelIndex } from "../src/kube/store.js";
 import { freshNamespace } from "./cluster.js";
-import { BreakableProxy, eventually } from "./kube-helpers.js";
+import {
+  BreakableProxy,
+  eventually,
+  installWidgetCrd,
+  WIDGET_GROUP,
+  WIDGET_PLURAL,
+  WIDGET_RESOURCE,
+  WIDGET_VERSION,
+  type Widget,
+} from "./kube-helpers.js";
 
+const log = process.env.KUBE_TEST_LOG ? stderrLog : silentLog;
 const APP_LABEL = "sparkoperator.k8s.io/app-name";
 
 /**
@@ -61,7 +78,7 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
       resource: Resources.pods,
       namespace: ns,
       indexers: { app: labelIndex(APP_LABEL) },
-      log: process.env.KUBE_TEST_LOG ? stderrLog : silentLog,
+      log,
     });
     const { seen, handlers } = recorder<V1Pod>();
     informer.addHandlers(handlers);
@@ -127,7 +144,7 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
       resource: Resources.pods,
       namespace: ns,
       labelSelector: "sparkoperator.k8s.io/launched-by-spark-operator=true",
-      log: process.env.KUBE_TEST_LOG ? stderrLog : silentLog,
+      log,
     });
     informer.start();
     stoppers.push(() => informer.stop());
@@ -148,7 +165,7 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
       resource: Resources.configMaps,
       namespace: ns,
       watchTimeoutSeconds: 1,
-      log: process.env.KUBE_TEST_LOG ? stderrLog : silentLog,
+      log,
     });
     informer.start();
     stoppers.push(() => informer.stop());
@@ -178,7 +195,7 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
       resource: Resources.configMaps,
       namespace: ns,
       backoff: { initialMs: 100, maxMs: 400 },
-      log: process.env.KUBE_TEST_LOG ? stderrLog : silentLog,
+      log,
     });
     const { seen, handlers } = recorder<V1ConfigMap>();
     informer.addHandlers(handlers);
@@ -213,7 +230,7 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
       resource: Resources.configMaps,
       namespace: ns,
       resyncPeriodMs: 150,
-      log: process.env.KUBE_TEST_LOG ? stderrLog : silentLog,
+      log,
     });
     const resynced: string[] = [];
     informer.addHandlers({
@@ -226,6 +243,38 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
     assert.deepEqual(new Set(resynced), new Set(["a", "b"]));
   });
 
+  it("informs on custom resources as plain JSON, status updates included", async () => {
+    const { name: ns, cluster } = await freshNamespace("inf-crd");
+    await installWidgetCrd(cluster.kc);
+    const informer = new Informer<Widget>(cluster.kc, { resource: WIDGET_RESOURCE, namespace: ns, log });
+    const { seen, handlers } = recorder<Widget>();
+    informer.addHandlers(handlers);
+    informer.start();
+    stoppers.push(() => informer.stop());
+    await informer.waitForSync(10_000);
+    const custom = cluster.kc.makeApiClient(CustomObjectsApi);
+    const ref = {
+      group: WIDGET_GROUP,
+      version: WIDGET_VERSION,
+      plural: WIDGET_PLURAL,
+      namespace: ns,
+      name: "w",
+    };
+    await custom.createNamespacedCustomObject({
+      ...ref,
+      body: {
+        apiVersion: WIDGET_RESOURCE.apiVersion,
+        kind: "Widget",
+        metadata: { name: "w" },
+        spec: { size: 1 },
+      },
+    });
+    await mergePatchStatus(custom, ref, { state: "RUNNING" });
+    await eventually("status seen", () => informer.get(ns, "w")?.status?.state === "RUNNING");
+    assert.equal(typeof informer.get(ns, "w")?.metadata?.creationTimestamp, "string");
+    assert.deepEqual(seen, ["add:w", "update:w"]);
+  });
+
   it("covers several namespaces with one informer each", async () => {
     const a = await freshNamespace("inf-ma");
     const b = await freshNamespace("inf-mb");
@@ -236,7 +285,7 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
       resource: Resources.configMaps,
       namespaces: [a.name, b.name],
       indexers: { byName: (o) => [o.metadata!.name!] },
-      log: process.env.KUBE_TEST_LOG ? stderrLog : silentLog,
+      log,
     });
     const { seen, handlers } = recorder<V1ConfigMap>();
     informer.addHandlers(handlers);
