@@ -54,8 +54,8 @@ export const SparkConfigMap = {
   DriverPrefix: "spark-drv-",
   ExecutorPrefix: "spark-exec-",
   Suffix: "-conf-map",
-  /** Executor pod template map: `<resourcePrefix>-podspec-configmap`, key below. */
-  PodTemplateSuffix: "-podspec-configmap",
+  /** Executor pod template map: `<resourcePrefix>-driver-podspec-conf-map` (POD_TEMPLATE_CONFIGMAP), key below. */
+  PodTemplateSuffix: "-driver-podspec-conf-map",
   PodTemplateKey: "podspec-configmap-key",
   /** ConfigMap names are DNS subdomains. */
   MaxNameLength: 253,

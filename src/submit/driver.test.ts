@@ -183,7 +183,10 @@ describe("executor pod template", () => {
 
   it("carries every executor field the configuration cannot", () => {
     const { executorPodTemplate, identity } = templated();
-    assert.equal(executorPodTemplate?.metadata?.name, `spark-pi-${identity.uniqueId}-podspec-configmap`);
+    assert.equal(
+      executorPodTemplate?.metadata?.name,
+      `spark-pi-${identity.uniqueId}-driver-podspec-conf-map`,
+    );
     assert.equal(executorPodTemplate?.immutable, true);
     const pod = parse(executorPodTemplate?.data?.["podspec-configmap-key"] ?? "") as V1Pod;
     const spec = pod.spec!;

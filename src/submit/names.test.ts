@@ -134,11 +134,14 @@ describe("config map names", () => {
     );
   });
 
-  it("names the executor pod template map <prefix>-podspec-configmap within 253 characters", () => {
-    assert.equal(executorPodTemplateConfigMapName({ resourcePrefix: "app-1" }), "app-1-podspec-configmap");
+  it("names the executor pod template map <prefix>-driver-podspec-conf-map (as Spark) within 253 characters", () => {
+    assert.equal(
+      executorPodTemplateConfigMapName({ resourcePrefix: "app-1" }),
+      "app-1-driver-podspec-conf-map",
+    );
     const long = executorPodTemplateConfigMapName({ resourcePrefix: "p".repeat(300) });
     assert.equal(long.length, 253);
-    assert.ok(long.endsWith("-podspec-configmap"));
+    assert.ok(long.endsWith("-driver-podspec-conf-map"));
   });
 
   it("derives the default local dir from the submission", () => {

@@ -100,7 +100,7 @@ export function driverConfigMapName(identity: Pick<SubmissionIdentity, "uniqueId
   return confMapName(`${SparkConfigMap.DriverPrefix}${identity.uniqueId}`);
 }
 
-/** `<prefix>-podspec-configmap`, the prefix cut to keep the name within 253 characters. */
+/** `<prefix>-driver-podspec-conf-map` as Spark names it, the prefix cut to keep the name within 253 characters. */
 export function executorPodTemplateConfigMapName(
   identity: Pick<SubmissionIdentity, "resourcePrefix">,
 ): string {

@@ -122,6 +122,11 @@ describe("resolveSubmission", () => {
     assert.equal(conf.get("spark.x"), "2");
   });
 
+  it("always sets spark.submit.pyFiles, empty without Python files, as SparkSubmit does", () => {
+    assert.equal(resolve({}).conf.get("spark.submit.pyFiles"), "");
+    assert.equal(resolve({ mainApplicationFile: "local:///opt/pi.py" }).conf.get("spark.submit.pyFiles"), "");
+  });
+
   it("runs Python files through PythonRunner without touching spark.jars", () => {
     const resolved = resolve({
       mainApplicationFile: "local:///opt/pi.py",

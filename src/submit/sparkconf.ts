@@ -94,6 +94,8 @@ export function resolveSubmission(request: SubmitRequest, submitTimeMs: number):
     const value = fromOption(option, key);
     if (value !== undefined) conf.set(key, resolveList(value));
   }
+  // SparkSubmit always writes spark.submit.pyFiles back (resolved), so it is there, empty, for every app.
+  if (!conf.has(ConfKey.PyFiles)) conf.set(ConfKey.PyFiles, "");
 
   const primaryResource = resolveUri(request.mainApplicationFile);
   const resourceType: ResourceType = isPython(primaryResource)
