@@ -7,11 +7,13 @@ import {
   type V1ConfigMap,
   type V1Pod,
 } from "@kubernetes/client-node";
+import { enqueueHandlers, waitForCacheSync } from "../src/kube/controller.js";
 import { createInformer, Informer, type InformerHandlers } from "../src/kube/informer.js";
 import { silentLog, stderrLog } from "../src/kube/log.js";
 import { mergePatchStatus } from "../src/kube/patch.js";
-import { Resources } from "../src/kube/resource.js";
+import { Resources, splitKey } from "../src/kube/resource.js";
 import { labelIndex } from "../src/kube/store.js";
+import { runWorkers, WorkQueue } from "../src/kube/workqueue.js";
 import { freshNamespace } from "./cluster.js";
 import {
   BreakableProxy,
@@ -298,5 +300,39 @@ describe("Informer against the API server", { timeout: 60_000 }, () => {
     assert.equal(informer.get(a.name, "cm")?.metadata?.namespace, a.name);
     assert.equal(informer.get("elsewhere", "cm"), undefined);
     assert.equal(seen.filter((s) => s === "add:cm").length, 2);
+  });
+
+  it("drives a work queue: handlers enqueue keys, workers reconcile them from the cache", async () => {
+    const { name: ns, cluster } = await freshNamespace("inf-ctl");
+    const pods = new Informer<V1Pod>(cluster.kc, {
+      resource: Resources.pods,
+      namespace: ns,
+      indexers: { app: labelIndex(APP_LABEL) },
+      log,
+    });
+    const queue = new WorkQueue<string>();
+    // Pods map to the key of the app they belong to.
+    pods.addHandlers(
+      enqueueHandlers(queue, (p) => {
+        const app = p.metadata?.labels?.[APP_LABEL];
+        return app ? [`${p.metadata?.namespace}/${app}`] : [];
+      }),
+    );
+    pods.start();
+    stoppers.push(() => pods.stop());
+    assert.equal(await waitForCacheSync([pods], 10_000), true);
+    const reconciled = new Map<string, number>();
+    const workers = runWorkers(queue, 2, async (key) => {
+      const { namespace, name } = splitKey(key);
+      reconciled.set(key, pods.byIndex("app", name, namespace).length);
+    });
+    const core = cluster.kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedPod({ namespace: ns, body: pod("app1-driver", { [APP_LABEL]: "app1" }) });
+    await core.createNamespacedPod({ namespace: ns, body: pod("app1-exec-1", { [APP_LABEL]: "app1" }) });
+    await core.createNamespacedPod({ namespace: ns, body: pod("unrelated", {}) });
+    await eventually("app1 reconciled with both pods", () => reconciled.get(`${ns}/app1`) === 2);
+    assert.deepEqual([...reconciled.keys()], [`${ns}/app1`]);
+    queue.shutDown();
+    await workers;
   });
 });
