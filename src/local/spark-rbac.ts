@@ -9,14 +9,22 @@ import {
 import { createIfAbsent } from "../kube/retry.js";
 import { examplesSourceDir } from "./provision/examples.js";
 
-/** Creates (if absent) the `spark` ServiceAccount and its Role/RoleBinding from examples/spark-rbac.yaml. */
-export async function ensureSparkServiceAccount(kc: KubeConfig, namespace: string): Promise<void> {
+/**
+ * Creates (if absent) a ServiceAccount for Spark drivers (`spark` by default) and its Role/RoleBinding, from
+ * examples/spark-rbac.yaml.
+ */
+export async function ensureSparkServiceAccount(
+  kc: KubeConfig,
+  namespace: string,
+  account = "spark",
+): Promise<void> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const docs = loadAllYaml(
     readFileSync(join(examplesSourceDir(), "spark-rbac.yaml"), "utf8"),
   ) as KubernetesObject[];
   for (const doc of docs) {
-    const obj = { ...doc, metadata: { ...doc.metadata, namespace } };
+    const renamed = account === "spark" ? doc : renameAccount(doc, account);
+    const obj = { ...renamed, metadata: { ...renamed.metadata, namespace } };
     await createIfAbsent(
       () => api.create(obj),
       () =>
@@ -27,4 +35,16 @@ export async function ensureSparkServiceAccount(kc: KubeConfig, namespace: strin
         }),
     );
   }
+}
+
+function renameAccount(doc: KubernetesObject, account: string): KubernetesObject {
+  const d = JSON.parse(JSON.stringify(doc)) as KubernetesObject & {
+    subjects?: { name: string }[];
+    roleRef?: { name: string };
+  };
+  if (d.kind === "ServiceAccount") d.metadata = { ...d.metadata, name: account };
+  else d.metadata = { ...d.metadata, name: `${d.metadata?.name}-${account}` };
+  if (d.roleRef) d.roleRef.name = `${d.roleRef.name}-${account}`;
+  for (const s of d.subjects ?? []) s.name = account;
+  return d;
 }

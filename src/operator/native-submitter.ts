@@ -33,6 +33,7 @@ export class NativeSubmitter implements Submitter {
       namespace,
       name: app.metadata.name ?? "",
       attempt: action.attempt,
+      generation: app.metadata.generation,
       now: action.requestedAt,
     });
     const submissionId = identity.submissionId;

@@ -36,6 +36,7 @@ export class SparkSubmitSubmitter implements Submitter {
       namespace: app.metadata.namespace ?? "default",
       name: app.metadata.name ?? "",
       attempt: action.attempt,
+      generation: app.metadata.generation,
       now: action.requestedAt,
     });
     const defaulted = { ...app, spec: withDefaults(app.spec) };

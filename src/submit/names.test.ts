@@ -161,3 +161,17 @@ describe("driverPodName", () => {
     assert.equal(driverPodName("app", { driver: {} }), "app-driver");
   });
 });
+
+it("a spec change (new generation) yields a new identity even though the attempt count restarted", () => {
+  const base = { uid: "u-1", namespace: "ns", name: "app", attempt: 1, now: 0 };
+  const gen1 = submissionIdentity({ ...base, generation: 1 });
+  const gen2 = submissionIdentity({ ...base, generation: 2 });
+  assert.notEqual(gen1.submissionId, gen2.submissionId);
+  assert.notEqual(gen1.uniqueId, gen2.uniqueId);
+  assert.notEqual(gen1.appId, gen2.appId);
+  assert.deepEqual(
+    submissionIdentity({ ...base, generation: 1 }),
+    gen1,
+    "still deterministic per generation and attempt",
+  );
+});

@@ -15,6 +15,11 @@ export interface SubmissionIdentityInput {
   name: string;
   /** The submission attempt this identity belongs to (status.submissionAttempts after incrementing). */
   attempt: number;
+  /**
+   * metadata.generation of the SparkApplication. The attempt count restarts after a spec change, so without
+   * the generation a resubmission would re-derive the previous run's names and ids.
+   */
+  generation?: number;
   /** Submission time; only spark.app.submitTime and the properties date line depend on it, never names. */
   now: number | Date;
 }
@@ -35,7 +40,8 @@ export interface SubmissionIdentity {
 const SPARKPLANE_UUID_NAMESPACE = "45068899-1d7a-4e25-a3a6-514e3b3f38a1";
 
 export function submissionIdentity(input: SubmissionIdentityInput): SubmissionIdentity {
-  const seed = [input.namespace, input.name, input.uid, String(input.attempt)].join("\u0000");
+  const run = input.generation === undefined ? String(input.attempt) : `${input.attempt}@${input.generation}`;
+  const seed = [input.namespace, input.name, input.uid, run].join("\u0000");
   const uniqueId = hashHex(`unique-id\u0000${seed}`).slice(0, 16);
   return {
     submissionId: deterministicUuid(`submission-id\u0000${seed}`),
