@@ -10,6 +10,7 @@ import {
 import { pino } from "pino";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
+import { EventRecorder } from "../kube/events.js";
 import { createInformer, type SharedInformer } from "../kube/informer.js";
 import { Resources, type ResourceType } from "../kube/resource.js";
 import { labelIndex } from "../kube/store.js";
@@ -19,6 +20,7 @@ import { EventRecorderSink } from "./events.js";
 import { startOperatorHttp } from "./http.js";
 import { OperatorMetrics } from "./metrics.js";
 import { NativeSubmitter } from "./native-submitter.js";
+import { scheduledRunIndexers, startScheduledController } from "./scheduled-controller.js";
 import { SparkSubmitSubmitter } from "./spark-submit-submitter.js";
 import { type Lister, SparkAppController } from "./sparkapp-controller.js";
 import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./sparkapplication/index.js";
@@ -109,6 +111,18 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   const apps = createInformer<KubernetesObject>(opts.kc, {
     ...informerOpts,
     resource: SPARK_APPLICATION_RESOURCE,
+    indexers: scheduledRunIndexers,
+  });
+  // ScheduledSparkApplications: own informer, queue and workers; runs are found through `apps`.
+  const scheduled = startScheduledController({
+    kc: opts.kc,
+    custom,
+    runs: apps,
+    informer: informerOpts,
+    workers: opts.workers,
+    events: new EventRecorder(opts.kc, { log: kubeLog(log) }),
+    metrics,
+    log: kubeLog(log),
   });
   const pods = createInformer<V1Pod>(opts.kc, {
     ...informerOpts,
@@ -209,6 +223,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     async stop() {
       queue.shutDown();
       await workers;
+      await scheduled.stop();
       await Promise.all([apps, pods, services].map((i) => i.stop()));
       await new Promise<void>((r) => http.close(() => r()));
     },
