@@ -26,8 +26,65 @@ describe("podHostname", () => {
   });
 });
 
+const running = (
+  name: string,
+  ip: string,
+  labels: Record<string, string>,
+  extra: {
+    ready?: boolean;
+    ns?: string;
+    hostname?: string;
+    subdomain?: string;
+    phase?: string;
+    deleting?: boolean;
+  } = {},
+) =>
+  ({
+    metadata: {
+      name,
+      namespace: extra.ns ?? "ns",
+      labels,
+      ...(extra.deleting ? { deletionTimestamp: new Date() } : {}),
+    },
+    spec: { containers: [], hostname: extra.hostname, subdomain: extra.subdomain },
+    status: {
+      phase: extra.phase ?? "Running",
+      podIP: ip,
+      conditions: [{ type: "Ready", status: extra.ready === false ? "False" : "True" }],
+    },
+  }) as never;
+
 describe("serviceEndpoints", () => {
-  test("ready endpoints of the service's IPv4 slices, sorted, unless publishNotReadyAddresses", () => {
+  test("a selector resolves against running, ready pods of the namespace (slices cannot hold 127.x)", () => {
+    const s = svc("ns", "drv", { clusterIP: "None", selector: { app: "x", role: "driver" } });
+    const pods = [
+      running("d", "127.9.1.10", { app: "x", role: "driver", extra: "y" }),
+      running("d2", "127.9.1.3", { app: "x", role: "driver" }),
+      running("other-label", "127.9.1.4", { app: "x" }),
+      running("other-ns", "127.9.1.5", { app: "x", role: "driver" }, { ns: "other" }),
+      running("unready", "127.9.1.6", { app: "x", role: "driver" }, { ready: false }),
+      running("done", "127.9.1.7", { app: "x", role: "driver" }, { phase: "Succeeded" }),
+      running("leaving", "127.9.1.8", { app: "x", role: "driver" }, { deleting: true }),
+      running("named", "127.9.1.9", { app: "x", role: "driver" }, { hostname: "h0", subdomain: "drv" }),
+    ];
+    assert.deepEqual(serviceEndpoints(s, [], pods), [
+      { ip: "127.9.1.3" },
+      { ip: "127.9.1.9", hostname: "h0" },
+      { ip: "127.9.1.10" },
+    ]);
+    const all = serviceEndpoints(
+      svc("ns", "drv", { selector: { app: "x", role: "driver" }, publishNotReadyAddresses: true }),
+      [],
+      pods,
+    );
+    assert.ok(all.some((e) => e.ip === "127.9.1.6"));
+    assert.deepEqual(
+      serviceEndpoints(s, [slice("ns", "drv", [{ addresses: ["10.0.0.9"] }])], []),
+      [],
+      "slices only for selector-less services",
+    );
+  });
+  test("without a selector: ready endpoints of the service's IPv4 slices, sorted, unless publishNotReadyAddresses", () => {
     const slices = [
       slice("ns", "drv", [
         { addresses: ["127.9.1.10"], conditions: { ready: true } },
@@ -48,13 +105,18 @@ describe("serviceEndpoints", () => {
 describe("hostsFile", () => {
   const services = [
     svc("default", "kubernetes"),
-    svc("ns", "spark-pi-driver-svc", { clusterIP: "None" }),
+    svc("ns", "spark-pi-driver-svc", { clusterIP: "None", selector: { "spark-role": "driver" } }),
     svc("other", "db"),
     svc("ns", "ext", { type: "ExternalName", externalName: "example.com" }),
     svc("ns", "empty"),
   ];
+  const driverPod = running(
+    "spark-pi-driver",
+    "127.9.1.2",
+    { "spark-role": "driver" },
+    { hostname: "driver", subdomain: "spark-pi-driver-svc" },
+  );
   const slices = [
-    slice("ns", "spark-pi-driver-svc", [{ addresses: ["127.9.1.2"], hostname: "driver" }]),
     slice("other", "db", [{ addresses: ["127.9.2.7"] }, { addresses: ["127.9.2.8"] }]),
     slice("ns", "ext", [{ addresses: ["1.2.3.4"] }]),
   ];
@@ -64,6 +126,7 @@ describe("hostsFile", () => {
     "127.9.0.1",
     services,
     slices,
+    [driverPod],
   );
   const lines = text.trimEnd().split("\n");
   test("loopback and the pod itself", () => {

@@ -1,5 +1,15 @@
 import type { V1EndpointSlice, V1Pod, V1Service } from "@kubernetes/client-node";
 
+/** A pod's readiness as the endpoints controllers judge it. */
+export function podReady(pod: V1Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+function selects(selector: Record<string, string>, pod: V1Pod): boolean {
+  const labels = pod.metadata?.labels ?? {};
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
 export const CLUSTER_DOMAIN = "cluster.local";
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
@@ -20,21 +30,39 @@ interface HostRecord {
   names: string[];
 }
 
-/** The addresses behind a Service (ready ones, or all with publishNotReadyAddresses), with endpoint hostnames. */
+/**
+ * The addresses behind a Service. With a selector: the running pods it selects (ready ones, or all with
+ * publishNotReadyAddresses), resolved here because the API server rejects loopback addresses in
+ * EndpointSlices, so the endpointslice controller cannot publish our pods. Without a selector: its
+ * EndpointSlices (manually managed endpoints).
+ */
 export function serviceEndpoints(
   svc: V1Service,
   slices: readonly V1EndpointSlice[],
+  pods: readonly V1Pod[] = [],
 ): { ip: string; hostname?: string }[] {
   const ns = svc.metadata?.namespace;
   const name = svc.metadata?.name;
   const all = Boolean(svc.spec?.publishNotReadyAddresses);
   const seen = new Map<string, string | undefined>();
-  for (const slice of slices) {
-    if (slice.metadata?.namespace !== ns || slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
-    if (slice.addressType !== "IPv4") continue;
-    for (const ep of slice.endpoints ?? []) {
-      if (!all && ep.conditions?.ready === false) continue;
-      for (const ip of ep.addresses ?? []) if (!seen.has(ip) || ep.hostname) seen.set(ip, ep.hostname);
+  const selector = svc.spec?.selector;
+  if (selector && Object.keys(selector).length > 0) {
+    for (const pod of pods) {
+      const ip = pod.status?.podIP;
+      if (!ip || pod.metadata?.namespace !== ns || pod.metadata?.deletionTimestamp || !selects(selector, pod))
+        continue;
+      if (pod.status?.phase !== "Running" || (!all && !podReady(pod))) continue;
+      const hostname = pod.spec?.subdomain === name ? pod.spec?.hostname : undefined;
+      if (!seen.has(ip) || hostname) seen.set(ip, hostname);
+    }
+  } else {
+    for (const slice of slices) {
+      if (slice.metadata?.namespace !== ns || slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
+      if (slice.addressType !== "IPv4") continue;
+      for (const ep of slice.endpoints ?? []) {
+        if (!all && ep.conditions?.ready === false) continue;
+        for (const ip of ep.addresses ?? []) if (!seen.has(ip) || ep.hostname) seen.set(ip, ep.hostname);
+      }
     }
   }
   return [...seen.entries()]
@@ -51,8 +79,8 @@ function compareIp(a: string, b: string): number {
 
 /**
  * The pod's /etc/hosts: loopback, the pod itself, `kubernetes.default.svc` (-> the agent's API relay), and
- * every Service by its DNS names -> its endpoint addresses (all of them, one line each, so lookups see every
- * endpoint as with headless DNS). There is no kube-proxy: a Service port must equal its target port.
+ * every Service by its DNS names -> its endpoint addresses (see serviceEndpoints; all of them, one line each,
+ * so lookups see every endpoint as with headless DNS). There is no kube-proxy: a Service port must equal its target port.
  */
 export function hostsFile(
   pod: V1Pod,
@@ -60,6 +88,7 @@ export function hostsFile(
   apiRelayIP: string,
   services: readonly V1Service[],
   slices: readonly V1EndpointSlice[],
+  pods: readonly V1Pod[] = [],
 ): string {
   const ns = pod.metadata?.namespace ?? "default";
   const hostname = podHostname(pod);
@@ -80,7 +109,7 @@ export function hostsFile(
     if (sns === "default" && sname === "kubernetes") continue;
     if (svc.spec?.type === "ExternalName") continue;
     const names = serviceNames(sname, sns, ns);
-    for (const ep of serviceEndpoints(svc, slices)) {
+    for (const ep of serviceEndpoints(svc, slices, pods)) {
       records.push({ ip: ep.ip, names });
       if (ep.hostname)
         records.push({ ip: ep.ip, names: [`${ep.hostname}.${sname}.${sns}.svc.${CLUSTER_DOMAIN}`] });

@@ -232,6 +232,16 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       list: () => discovery.listEndpointSliceForAllNamespaces(),
       onEvent: () => registry?.servicesChanged(),
     });
+    // Running pods cluster-wide: Service names resolve to them (EndpointSlices cannot hold loopback addresses).
+    const runningWatch = new Reflector<V1Pod>({
+      kc,
+      log,
+      name: "running pods",
+      path: "/api/v1/pods",
+      query: { fieldSelector: "status.phase=Running" },
+      list: () => core.listPodForAllNamespaces({ fieldSelector: "status.phase=Running" }),
+      onEvent: () => registry?.servicesChanged(),
+    });
     const pods = new PodRegistry(
       nodes,
       {
@@ -254,9 +264,12 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         log,
       },
       core,
-      relay.address,
-      () => [...serviceWatch.cache.values()],
-      () => [...sliceWatch.cache.values()],
+      {
+        apiRelayIP: relay.address,
+        services: () => [...serviceWatch.cache.values()],
+        slices: () => [...sliceWatch.cache.values()],
+        pods: () => [...runningWatch.cache.values()],
+      },
       log,
     );
     registry = pods;
@@ -272,11 +285,11 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
           onEvent: (type, pod) => pods.onPod(type, pod),
         }),
     );
-    serviceWatch.start();
-    sliceWatch.start();
+    const clusterWatches = [serviceWatch, sliceWatch, runningWatch] as const;
+    for (const w of clusterWatches) w.start();
     // Hosts files need the Services before pods start (a bounded wait: pods re-render when they arrive).
     await Promise.race([
-      Promise.all([serviceWatch.synced, sliceWatch.synced]),
+      Promise.all(clusterWatches.map((w) => w.synced)),
       new Promise((r) => setTimeout(r, 10_000)),
     ]);
     for (const w of podWatches) w.start();
@@ -307,7 +320,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         })),
       stop: (stopOpts = {}) => {
         stopped ??= (async () => {
-          for (const w of [serviceWatch, sliceWatch, ...podWatches]) w.stop();
+          for (const w of [...clusterWatches, ...podWatches]) w.stop();
           await pods.stop(stopOpts.keepPods ? "detach" : "agent");
           monitor.stop();
           for (const c of cleanups) await c();

@@ -35,9 +35,13 @@ export class PodRegistry {
     nodes: readonly AgentNode[],
     private readonly shared: SharedDeps,
     private readonly core: CoreV1Api,
-    private readonly apiRelayIP: string,
-    private readonly services: () => V1Service[],
-    private readonly slices: () => V1EndpointSlice[],
+    private readonly cluster: {
+      apiRelayIP: string;
+      services: () => V1Service[];
+      slices: () => V1EndpointSlice[];
+      /** Running pods of the whole cluster (Services' selectors are resolved against them). */
+      pods: () => V1Pod[];
+    },
     private readonly log: Logger,
   ) {
     this.nodes = new Map(nodes.map((n) => [n.name, n]));
@@ -122,7 +126,15 @@ export class PodRegistry {
       allocateIp: (uid, wanted) =>
         pod.spec?.hostNetwork ? node.internalIP : this.allocate(node, uid, wanted),
       releaseIp: (uid) => this.addresses.get(node.name)?.byUid.delete(uid),
-      renderHosts: (p, ip) => hostsFile(p, ip, this.apiRelayIP, this.services(), this.slices()),
+      renderHosts: (p, ip) =>
+        hostsFile(
+          p,
+          ip,
+          this.cluster.apiRelayIP,
+          this.cluster.services(),
+          this.cluster.slices(),
+          this.cluster.pods(),
+        ),
       event: (p, type, reason, message) => this.event(node, p, type, reason, message),
       onDone: (uid) => {
         const w = this.workers.get(uid);
