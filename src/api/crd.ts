@@ -251,7 +251,8 @@ export function scheduledSparkApplicationCrd(): CustomResourceDefinition {
       { name: "Schedule", type: "string", jsonPath: ".spec.schedule" },
       { name: "Suspend", type: "boolean", jsonPath: ".spec.suspend" },
       { name: "Last Run", type: "date", jsonPath: ".status.lastRun" },
-      { name: "Next Run", type: "date", jsonPath: ".status.nextRun" },
+      // A string: kubectl prints a future `date` as "<invalid>" (it shows dates as the time since).
+      { name: "Next Run", type: "string", jsonPath: ".status.nextRun" },
       { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
     ],
     "ScheduledSparkApplication creates SparkApplications from a template on a cron schedule.",
