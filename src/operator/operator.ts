@@ -12,6 +12,7 @@ import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1b
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
 import { EventRecorder } from "../kube/events.js";
 import { createInformer, type SharedInformer } from "../kube/informer.js";
+import { LeaderElector } from "../kube/leader-election.js";
 import { Resources, type ResourceType } from "../kube/resource.js";
 import { labelIndex } from "../kube/store.js";
 import { runWorkers, WorkQueue } from "../kube/workqueue.js";
@@ -41,6 +42,8 @@ export interface OperatorOptions {
   decide?: Partial<DecideConfig>;
   /** Queue rate limit (overall qps/burst for retries). */
   queueQps?: number;
+  /** Run workers only while holding this Lease; caches stay warm on standby replicas. */
+  leaderElection?: { namespace: string; name: string };
   logLevel?: string;
 }
 
@@ -49,6 +52,8 @@ export interface RunningOperator {
   http: Server;
   queue: WorkQueue<string>;
   ready(): boolean;
+  /** True while this replica may act: it holds the Lease, or leader election is off. */
+  isLeader(): boolean;
   stop(): Promise<void>;
 }
 
@@ -147,7 +152,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     }),
     services: lister<V1Service>(services as SharedInformer<KubernetesObject>, {}),
     submitter: makeSubmitter(opts, core),
-    events: new EventRecorderSink(core, log),
+    events: new EventRecorderSink(opts.kc, kubeLog(log)),
     metrics,
     config: { ...DEFAULT_DECIDE_CONFIG, ...opts.decide },
   });
@@ -187,40 +192,68 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     },
     "caches synced; workers starting",
   );
-  const workers = runWorkers(
-    queue,
-    opts.workers,
-    async (key) => {
-      const started = performance.now();
-      try {
-        const r = await controller.reconcile(key);
-        metrics.reconcileDuration.observe(
-          { controller: queueName, result: "ok" },
-          (performance.now() - started) / 1000,
-        );
-        return r;
-      } catch (err) {
-        metrics.reconcileDuration.observe(
-          { controller: queueName, result: "error" },
-          (performance.now() - started) / 1000,
-        );
-        throw err;
-      }
-    },
-    {
-      onError: (key, err, retries) =>
-        log.warn(
-          { key, retries, err: (err as Error).message ?? String(err) },
-          "reconcile failed; retrying with backoff",
-        ),
-    },
-  );
+  const runAll = () =>
+    runWorkers(
+      queue,
+      opts.workers,
+      async (key) => {
+        const started = performance.now();
+        try {
+          const r = await controller.reconcile(key);
+          metrics.reconcileDuration.observe(
+            { controller: queueName, result: "ok" },
+            (performance.now() - started) / 1000,
+          );
+          return r;
+        } catch (err) {
+          metrics.reconcileDuration.observe(
+            { controller: queueName, result: "error" },
+            (performance.now() - started) / 1000,
+          );
+          throw err;
+        }
+      },
+      {
+        onError: (key, err, retries) =>
+          log.warn(
+            { key, retries, err: (err as Error).message ?? String(err) },
+            "reconcile failed; retrying with backoff",
+          ),
+      },
+    );
+  let elector: LeaderElector | undefined;
+  let stopping = false;
+  let workers: Promise<void>;
+  if (opts.leaderElection) {
+    let started: Promise<void> = Promise.resolve();
+    elector = new LeaderElector(opts.kc, {
+      ...opts.leaderElection,
+      log: kubeLog(log),
+      onStartedLeading: () => {
+        log.info({ lease: opts.leaderElection }, "became the leader; workers starting");
+        started = runAll();
+      },
+      onStoppedLeading: () => {
+        if (stopping) return;
+        // Like controller-runtime: a replica that lost its lease must not act any more; its supervisor restarts it.
+        log.error({ lease: opts.leaderElection }, "lost the leader lease; exiting");
+        process.exit(1);
+      },
+      onNewLeader: (identity) => log.info({ leader: identity }, "leader"),
+    });
+    workers = elector.run().then(() => started);
+  } else {
+    workers = runAll();
+  }
   return {
     metrics,
     http,
     queue,
     ready: () => synced,
+    isLeader: () => (elector ? elector.isLeader() : true),
     async stop() {
+      stopping = true;
+      await elector?.stop();
       queue.shutDown();
       await workers;
       await scheduled.stop();

@@ -15,6 +15,9 @@ interface OperatorFlags {
   sparkSubmitTimeoutSeconds: number;
   logLevel: string;
   stateDir?: string;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionName: string;
 }
 
 function positiveInt(name: string) {
@@ -58,6 +61,9 @@ export function registerOperator(program: Command): void {
       120,
     )
     .option("--log-level <level>", "pino level", "info")
+    .option("--leader-elect", "run workers only while holding a Lease (for several replicas)", false)
+    .option("--leader-election-namespace <ns>", "namespace of the Lease", "default")
+    .option("--leader-election-name <name>", "name of the Lease", "sparkplane-operator")
     .option("--state-dir <dir>", "(set by `sparkplane up`; marks the process as the embedded cluster's)")
     .action(async (flags: OperatorFlags) => {
       if (flags.submitter !== "native" && flags.submitter !== "spark-submit") {
@@ -85,6 +91,9 @@ export function registerOperator(program: Command): void {
         installCrds: flags.installCrds,
         resyncMs: flags.resyncSeconds * 1000,
         logLevel: flags.logLevel,
+        leaderElection: flags.leaderElect
+          ? { namespace: flags.leaderElectionNamespace, name: flags.leaderElectionName }
+          : undefined,
       });
       const stop = async () => {
         await running.stop();
