@@ -125,6 +125,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     runs: apps,
     informer: informerOpts,
     workers: opts.workers,
+    deferWorkers: opts.leaderElection !== undefined,
     events: new EventRecorder(opts.kc, { log: kubeLog(log) }),
     metrics,
     log: kubeLog(log),
@@ -232,6 +233,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
       onStartedLeading: () => {
         log.info({ lease: opts.leaderElection }, "became the leader; workers starting");
         started = runAll();
+        scheduled.startWorkers();
       },
       onStoppedLeading: () => {
         if (stopping) return;

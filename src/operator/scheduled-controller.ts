@@ -249,6 +249,8 @@ export interface ScheduledControllerOptions {
   informer: Pick<InformerOptions<KubernetesObject>, "resyncPeriodMs" | "log"> & { namespaces?: string[] };
   events: ObjectEventRecorder;
   workers: number;
+  /** Run the workers only once `startWorkers()` is called (on becoming the leader); default: once synced. */
+  deferWorkers?: boolean;
   now?: () => number;
   defaultTimeZone?: string;
   /** The operator's metrics: the work-queue figures of this controller's queue. */
@@ -260,6 +262,8 @@ export interface RunningScheduledController {
   controller: ScheduledAppController;
   queue: WorkQueue<string>;
   informer: SharedInformer<KubernetesObject>;
+  /** Lets deferred workers run (once synced); idempotent. */
+  startWorkers(): void;
   /** True once both informers have synced and the workers run. */
   ready(): boolean;
   /** Shuts the queue down, waits for the workers and stops the ScheduledSparkApplication informer. */
@@ -325,6 +329,11 @@ export function startScheduledController(opts: ScheduledControllerOptions): Runn
   });
   let running = false;
   let stopping = () => {};
+  let allowWorkers = () => {};
+  const allowed = new Promise<true>((resolve) => {
+    allowWorkers = () => resolve(true);
+  });
+  if (!opts.deferWorkers) allowWorkers();
   const stopped = new Promise<false>((resolve) => {
     stopping = () => resolve(false);
   });
@@ -336,7 +345,7 @@ export function startScheduledController(opts: ScheduledControllerOptions): Runn
         log.warn({}, "scheduled: informer caches not synced yet");
       }
     }
-    if (queue.isShuttingDown()) return;
+    if (!(await Promise.race([allowed, stopped])) || queue.isShuttingDown()) return;
     running = true;
     await runWorkers(queue, opts.workers, (key) => controller.reconcile(key), {
       onError: (key, err, retries) =>
@@ -350,6 +359,7 @@ export function startScheduledController(opts: ScheduledControllerOptions): Runn
     controller,
     queue,
     informer,
+    startWorkers: () => allowWorkers(),
     ready: () => running,
     async stop() {
       queue.shutDown();
