@@ -58,15 +58,15 @@ export async function agentTest(prefix: string, opts: Partial<AgentOptions> = {}
   const name = opts.name ?? uniqueName(`t${prefix}`);
   const taint = isolationTaint(name);
   const agent = await startAgent({
-    stateDir: cluster.stateDir,
-    kubeconfig: cluster.kubeconfig,
-    name,
-    taints: [taint, ...(opts.taints ?? [])],
     deleteNodesOnStop: true,
     restartBackoffMs: 300,
     stopGraceSeconds: 3,
     logger: pino({ level: process.env.SPARKPLANE_TEST_AGENT_LOG ?? "warn" }),
     ...opts,
+    stateDir: cluster.stateDir,
+    kubeconfig: cluster.kubeconfig,
+    name,
+    taints: [taint, ...(opts.taints ?? [])],
   });
   const core = cluster.kc.makeApiClient(CoreV1Api);
   const spec = (s: Partial<V1PodSpec> & Pick<V1PodSpec, "containers">): V1PodSpec => ({

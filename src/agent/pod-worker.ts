@@ -338,6 +338,7 @@ export class PodWorker {
         this.sandbox.stop();
         return this.d.onDone(this.uid);
       }
+      const phaseBefore = podPhase(this.pod, this.snapshot());
       await this.terminateAll(
         reason === "gone"
           ? 0
@@ -361,8 +362,7 @@ export class PodWorker {
       }
       this.sandbox.stop();
       if (reason === "agent") {
-        const phase = podPhase(this.pod, this.snapshot());
-        if (phase !== "Succeeded" && phase !== "Failed") {
+        if (!this.frozen && phaseBefore !== "Succeeded" && phaseBefore !== "Failed") {
           this.forced = {
             phase: "Failed",
             reason: "Terminated",
