@@ -1,5 +1,10 @@
 import { Command } from "commander";
+import { registerAppCommands } from "./apps/commands.js";
+import { registerRun } from "./apps/run.js";
+import { registerUi } from "./apps/ui.js";
+import { registerAgent } from "./commands/agent.js";
 import { registerClusterCommands } from "./commands/cluster.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerOperator } from "./commands/operator.js";
 import { registerProvision } from "./commands/provision.js";
 
@@ -10,9 +15,14 @@ const program = new Command("sparkplane")
   .enablePositionalOptions()
   .showHelpAfterError();
 
+registerDemo(program);
+registerRun(program);
+registerAppCommands(program);
+registerUi(program);
 registerProvision(program);
 registerClusterCommands(program);
 registerOperator(program);
+registerAgent(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -34,7 +34,7 @@ export interface ComponentSpec {
   name: ComponentName;
   command: string;
   args: string[];
-  /** An HTTP(S) URL answering 200 once the component is healthy. */
+  /** An HTTP(S) URL answering 200 once the component is healthy; `node-ready:` = a Ready Node exists. */
   healthUrl: string;
 }
 
@@ -146,18 +146,12 @@ export async function sparkplaneComponents(
     });
   }
   if (opts.agent) {
-    const port = await freePort();
     specs.push({
       name: "agent",
       command: process.execPath,
-      args: [
-        SPARKPLANE_BIN,
-        "agent",
-        `--kubeconfig=${paths.kubeconfig}`,
-        `--health-port=${port}`,
-        `--state-dir=${paths.root}`,
-      ],
-      healthUrl: `http://127.0.0.1:${port}/healthz`,
+      args: [SPARKPLANE_BIN, "agent", `--kubeconfig=${paths.kubeconfig}`, `--state-dir=${paths.root}`],
+      // Healthy once a Ready node is registered (the supervisor checks nodes through the API server).
+      healthUrl: "node-ready:",
     });
   }
   return specs;

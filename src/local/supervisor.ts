@@ -185,6 +185,7 @@ export class Supervisor {
   }
 
   private async healthy(spec: ComponentSpec): Promise<boolean> {
+    if (spec.healthUrl === "node-ready:") return this.readyNodeExists();
     const https = spec.healthUrl.startsWith("https:");
     const isApiserver = spec.name === "kube-apiserver";
     const r = await httpStatus(
@@ -192,6 +193,17 @@ export class Supervisor {
       isApiserver ? { ca: this.ca, token: this.token } : https ? {} : {},
     );
     return r.status === 200;
+  }
+
+  private async readyNodeExists(): Promise<boolean> {
+    const r = await httpStatus(`${this.state.server}/api/v1/nodes`, { ca: this.ca, token: this.token });
+    if (r.status !== 200) return false;
+    const nodes = JSON.parse(r.body) as {
+      items: { status?: { conditions?: { type: string; status: string }[] } }[];
+    };
+    return nodes.items.some((n) =>
+      n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    );
   }
 
   private async defaultServiceAccountExists(): Promise<boolean> {

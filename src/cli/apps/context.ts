@@ -1,0 +1,94 @@
+import { existsSync } from "node:fs";
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import type { Command } from "commander";
+import { GROUP, SparkApplicationNames, VERSION } from "../../api/v1beta2/constants.js";
+import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
+import { loadKubeConfig } from "../../kube/config.js";
+import { statePaths } from "../../local/paths.js";
+import { stateDirOf } from "../state-dir.js";
+
+export interface AppFlags {
+  kubeconfig?: string;
+  stateDir?: string;
+  namespace?: string;
+}
+
+/** The flags every app command shares: which cluster, which namespace. */
+export function withAppFlags(cmd: Command): Command {
+  return cmd
+    .option("-n, --namespace <ns>", "namespace (default: the app's, else default)")
+    .option(
+      "--kubeconfig <path>",
+      "a cluster's kubeconfig (default: the embedded cluster's, else KUBECONFIG)",
+    )
+    .option("--state-dir <dir>", "the embedded cluster's state dir (env: SPARKPLANE_STATE_DIR)");
+}
+
+export interface AppContext {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+  namespace: string;
+  ref: { group: string; version: string; plural: string; namespace: string };
+  get(name: string): Promise<SparkApplication | undefined>;
+}
+
+/** --kubeconfig, else the embedded cluster's kubeconfig when it exists, else the standard resolution. */
+export function appContext(flags: AppFlags, namespaceFromDoc?: string): AppContext {
+  const embedded = statePaths(stateDirOf(flags)).kubeconfig;
+  const kc = loadKubeConfig(flags.kubeconfig ?? (existsSync(embedded) ? embedded : undefined));
+  const namespace =
+    flags.namespace ??
+    namespaceFromDoc ??
+    kc.getContextObject(kc.getCurrentContext())?.namespace ??
+    "default";
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const ref = { group: GROUP, version: VERSION, plural: SparkApplicationNames.plural, namespace };
+  return {
+    kc,
+    core: kc.makeApiClient(CoreV1Api),
+    custom,
+    namespace,
+    ref,
+    async get(name) {
+      try {
+        return (await custom.getNamespacedCustomObject({ ...ref, name })) as SparkApplication;
+      } catch (err) {
+        if ((err as { code?: number }).code === 404) return undefined;
+        throw err;
+      }
+    },
+  };
+}
+
+export async function requireApp(ctx: AppContext, name: string): Promise<SparkApplication> {
+  const app = await ctx.get(name);
+  if (!app)
+    throw new Error(
+      `no SparkApplication "${name}" in namespace ${ctx.namespace} (list them with \`sparkplane get -n ${ctx.namespace}\`)`,
+    );
+  return app;
+}
+
+export function age(from: string | Date | undefined, now = Date.now()): string {
+  if (!from) return "";
+  const s = Math.max(0, Math.round((now - new Date(from).getTime()) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("   ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export const TERMINAL = new Set(["COMPLETED", "FAILED"]);
