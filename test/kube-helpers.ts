@@ -48,7 +48,8 @@ export class BreakableProxy {
   }
 
   breakConnections(): void {
-    for (const s of this.sockets) s.resetAndDestroy();
+    // A reset of a socket already shutting down gracefully can keep Node from exiting (seen on Node 20).
+    for (const s of this.sockets) s.writableEnded ? s.destroy() : s.resetAndDestroy();
   }
 
   /** Stops listening (open connections stay until broken). */

@@ -73,7 +73,6 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
   private stopController = new AbortController();
   private loop: Promise<void> = Promise.resolve();
   private resyncTimer: NodeJS.Timeout | undefined;
-  private abortWatch: ((reason: Error | undefined) => void) | undefined;
 
   constructor(
     kc: KubeConfig,
@@ -105,7 +104,6 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
     this.running = false;
     clearInterval(this.resyncTimer);
     this.stopController.abort();
-    this.abortWatch?.(undefined);
     await this.loop;
   }
 
@@ -210,19 +208,11 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
       let events = 0;
       const startedAt = Date.now();
       let lastHeard = startedAt;
-      const watchdog = setInterval(
-        () => {
-          const silentMs = Date.now() - lastHeard;
-          if (silentMs > (timeoutSeconds + 30) * 1000)
-            this.abortWatch?.(new Error(`watch silent for ${silentMs} ms`));
-        },
-        Math.min(30_000, (timeoutSeconds + 30) * 250),
-      );
       const finish = (err: unknown) => {
         if (settled) return;
         settled = true;
         clearInterval(watchdog);
-        this.abortWatch = undefined;
+        stopped.removeEventListener("abort", onStop);
         controller?.abort();
         if (stopped.aborted) resolve("closed");
         else if (failure) reject(failure);
@@ -233,10 +223,19 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
           reject(new Error("watch closed immediately"));
         } else resolve("closed");
       };
-      this.abortWatch = (reason) => {
-        failure ??= reason;
-        finish(undefined);
-      };
+      const onStop = () => finish(undefined);
+      const silenceLimitMs = (timeoutSeconds + 30) * 1000;
+      const watchdog = setInterval(
+        () => {
+          const silentMs = Date.now() - lastHeard;
+          if (silentMs <= silenceLimitMs) return;
+          failure ??= new Error(`watch silent for ${silentMs} ms`);
+          finish(undefined);
+        },
+        Math.min(30_000, silenceLimitMs / 4),
+      );
+      if (stopped.aborted) return finish(undefined);
+      stopped.addEventListener("abort", onStop, { once: true });
       const onEvent = (type: string, obj: KubernetesObject & { code?: number; message?: string }) => {
         if (settled) return;
         lastHeard = Date.now();
@@ -249,26 +248,20 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
         }
         this.apply(type, obj);
       };
-      this.watcher
-        .watch(
-          this.path,
-          {
-            resourceVersion: this.resourceVersion,
-            allowWatchBookmarks: true,
-            timeoutSeconds,
-            labelSelector: this.opts.labelSelector,
-            fieldSelector: this.opts.fieldSelector,
-          },
-          onEvent,
-          finish,
-        )
-        .then(
-          (c) => {
-            controller = c;
-            if (settled) c.abort();
-          },
-          (err) => finish(err ?? new Error("watch failed")),
-        );
+      const query = {
+        resourceVersion: this.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds,
+        labelSelector: this.opts.labelSelector,
+        fieldSelector: this.opts.fieldSelector,
+      };
+      this.watcher.watch(this.path, query, onEvent, finish).then(
+        (c) => {
+          controller = c;
+          if (settled) c.abort();
+        },
+        (err) => finish(err ?? new Error("watch failed")),
+      );
     });
   }
 
