@@ -282,6 +282,55 @@ describe("agent: pods as processes", { timeout: 300_000 }, () => {
     assert.equal((await kubectl(t.cluster, ["-n", t.ns, "logs", "retry", "--previous"])).stdout, "first\n");
   });
 
+  test("activeDeadlineSeconds stops the pod: Failed, DeadlineExceeded", async () => {
+    await t.createPod("deadline", {
+      activeDeadlineSeconds: 2,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: "main", image: "busybox", command: ["sh", "-c", "while :; do sleep 0.2; done"] }],
+    });
+    const pod = await podPhase(t.core, t.ns, "deadline", ["Succeeded", "Failed"], 30_000);
+    assert.equal(pod.status?.phase, "Failed");
+    assert.equal(pod.status?.reason, "DeadlineExceeded");
+    assert.ok(pod.status?.containerStatuses?.[0]?.state?.terminated);
+  });
+
+  test("a sidecar (init container with restartPolicy Always) runs beside the main container and is stopped after it", async () => {
+    await t.createPod("sidecar", {
+      initContainers: [
+        {
+          name: "side",
+          image: "busybox",
+          restartPolicy: "Always",
+          command: [
+            "sh",
+            "-c",
+            "echo side-up > /shared/side; trap 'exit 0' TERM; while :; do sleep 0.1; done",
+          ],
+          volumeMounts: [{ name: "shared", mountPath: "/shared" }],
+        },
+      ],
+      containers: [
+        {
+          name: "main",
+          image: "busybox",
+          command: ["sh", "-c", "while [ ! -f /shared/side ]; do sleep 0.1; done; cat /shared/side"],
+          volumeMounts: [{ name: "shared", mountPath: "/shared" }],
+        },
+      ],
+      volumes: [{ name: "shared", emptyDir: {} }],
+    });
+    const pod = await podPhase(t.core, t.ns, "sidecar", ["Succeeded", "Failed"]);
+    assert.equal(pod.status?.phase, "Succeeded");
+    assert.equal(
+      (await kubectl(t.cluster, ["-n", t.ns, "logs", "sidecar", "-c", "main"])).stdout,
+      "side-up\n",
+    );
+    await waitFor("the sidecar to be stopped", async () => {
+      const p = await t.core.readNamespacedPod({ name: "sidecar", namespace: t.ns });
+      return p.status?.initContainerStatuses?.[0]?.state?.terminated !== undefined;
+    });
+  });
+
   test("a container over its memory limit is killed: OOMKilled, exit code 137", async () => {
     await t.createPod("hog", {
       containers: [

@@ -87,7 +87,7 @@ export function buildContainerRun(
       );
     workingDir = container.workingDir || SparkPath.WorkDir;
     argv = sparkArgv(cmd, env, rt.podIP, ctx.spark, workingDir);
-    env = sparkEnv(env, ctx.spark, ctx.hostPath);
+    env = sparkEnv(env, ctx.spark, ctx.hostPath, rt.podIP);
     mounts.push(...sparkMounts(ctx.spark, workDirSource));
   } else {
     argv = cmd.command.length > 0 ? [...cmd.command, ...cmd.args] : cmd.args;

@@ -154,15 +154,29 @@ export function parseStat(text: string): { pgrp: number; rssPages: number } | un
 
 const PAGE_SIZE = 4096;
 
-/** Resident memory per process group (bytes), for the groups asked about. */
-export function groupRss(groups: ReadonlySet<number>): Map<number, number> {
+/** Proportional set size (bytes) from /proc/<pid>/smaps_rollup: shared pages split among their users. */
+export function parsePss(text: string): number | undefined {
+  const m = /^Pss:\s+(\d+) kB$/m.exec(text);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/**
+ * Memory per process group (bytes), for the groups asked about: the sum of its processes' PSS (RSS when
+ * PSS is unavailable), so pages forked children share with their parent are not counted twice.
+ */
+export function groupMemory(groups: ReadonlySet<number>): Map<number, number> {
   const out = new Map<number, number>();
   if (groups.size === 0) return out;
   for (const d of readdirSync("/proc")) {
     if (d.charCodeAt(0) < 48 || d.charCodeAt(0) > 57) continue;
     try {
       const s = parseStat(readFileSync(`/proc/${d}/stat`, "utf8"));
-      if (s && groups.has(s.pgrp)) out.set(s.pgrp, (out.get(s.pgrp) ?? 0) + s.rssPages * PAGE_SIZE);
+      if (!s || !groups.has(s.pgrp)) continue;
+      let bytes = s.rssPages * PAGE_SIZE;
+      try {
+        bytes = parsePss(readFileSync(`/proc/${d}/smaps_rollup`, "utf8")) ?? bytes;
+      } catch {}
+      out.set(s.pgrp, (out.get(s.pgrp) ?? 0) + bytes);
     } catch {}
   }
   return out;
@@ -179,7 +193,7 @@ interface Watched {
 
 /**
  * One timer for every running container: records log growth in the log's index (for timestamps) each
- * second, and every few seconds sums each process group's RSS and calls back when it exceeds its limit.
+ * second, and every few seconds sums each process group's memory (PSS) and calls back when it exceeds its limit.
  */
 export class ProcessMonitor {
   private readonly watched = new Map<string, Watched>();
@@ -224,7 +238,7 @@ export class ProcessMonitor {
     for (const w of this.watched.values()) this.index(w);
     if (++this.ticks % this.memoryEveryTicks !== 0) return;
     const limited = [...this.watched.values()].filter((w) => w.pid && w.memoryLimit && w.onMemory);
-    const rss = groupRss(new Set(limited.map((w) => w.pid!)));
+    const rss = groupMemory(new Set(limited.map((w) => w.pid!)));
     for (const w of limited) {
       const used = rss.get(w.pid!) ?? 0;
       if (used > w.memoryLimit!) w.onMemory!(used);

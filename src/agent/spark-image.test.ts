@@ -167,6 +167,7 @@ describe("environment and mounts", () => {
       },
       spark,
       "/usr/bin:/bin",
+      "127.9.1.4",
     );
     assert.equal(env.SPARK_HOME, "/cache/pyspark");
     assert.equal(env.JAVA_HOME, "/usr/lib/jvm/java-17");
@@ -174,10 +175,14 @@ describe("environment and mounts", () => {
     assert.equal(env.PYSPARK_PYTHON, "/cache/venv/bin/python");
     assert.equal(env.PYSPARK_DRIVER_PYTHON, "/custom/python");
     assert.equal(env.X, "y");
+    assert.equal(env.SPARK_LOCAL_IP, "127.9.1.4");
+    assert.equal(sparkEnv({ SPARK_LOCAL_IP: "0.0.0.0" }, spark, "/bin", "ip").SPARK_LOCAL_IP, "0.0.0.0");
     assert.ok(
-      !("JAVA_HOME" in sparkEnv({ JAVA_HOME: "/image/java" }, { ...spark, javaHome: undefined }, "/bin")),
+      !(
+        "JAVA_HOME" in sparkEnv({ JAVA_HOME: "/image/java" }, { ...spark, javaHome: undefined }, "/bin", "ip")
+      ),
     );
-    assert.equal(sparkEnv({}, spark, "/bin").PYSPARK_PYTHON, "/cache/venv/bin/python");
+    assert.equal(sparkEnv({}, spark, "/bin", "ip").PYSPARK_PYTHON, "/cache/venv/bin/python");
   });
   test("image layout under /opt/spark", () => {
     assert.deepEqual(

@@ -115,14 +115,19 @@ export function sparkArgv(
 /**
  * The image's environment, with the provisioned Spark: SPARK_HOME (the pyspark install), JAVA_HOME, a PATH
  * with the virtualenv and Spark's bin first, and PYSPARK_PYTHON / PYSPARK_DRIVER_PYTHON pointing at the
- * interpreter that has pyspark when the pod leaves them unset or generic ("python3").
+ * interpreter that has pyspark when the pod leaves them unset or generic ("python3"), and SPARK_LOCAL_IP
+ * (unless set) the pod IP.
  */
 export function sparkEnv(
   env: Record<string, string>,
   spark: SparkRuntime,
   hostPath: string,
+  podIP: string,
 ): Record<string, string> {
   const out: Record<string, string> = { ...env, SPARK_HOME: spark.sparkHome };
+  // What Spark would bind to 0.0.0.0 (the UI, ...) goes to SPARK_LOCAL_IP: the pod's own address here,
+  // since pods share the host's network namespace.
+  out.SPARK_LOCAL_IP ||= podIP;
   if (spark.javaHome) out.JAVA_HOME = spark.javaHome;
   else delete out.JAVA_HOME;
   out.PATH = [posix.dirname(spark.python), posix.join(spark.sparkHome, "bin"), hostPath].join(":");

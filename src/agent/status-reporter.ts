@@ -53,6 +53,15 @@ export class StatusReporter {
           this.gone = true;
           return;
         }
+        if (err instanceof ApiException && err.code === 422) {
+          // The API server will never take this status (e.g. a terminal phase cannot change): drop it.
+          this.log.error(
+            { pod: `${this.namespace}/${this.name}`, err: describe(err) },
+            "pod status rejected",
+          );
+          this.last = text;
+          continue;
+        }
         this.log.warn(
           { pod: `${this.namespace}/${this.name}`, err: describe(err) },
           "pod status update failed; retrying",

@@ -154,6 +154,12 @@ describe("podPhase", () => {
     assert.equal(podPhase(p, snap([waiting("a")], [waiting("side")])), "Pending");
     assert.equal(podPhase(p, snap([running("a")], [running("side")])), "Running");
     assert.equal(podPhase(p, snap([exited("a", 0)], [running("side")])), "Succeeded");
+    const stopped = { ...exited("side", 143), containerID: "sparkplane://side" };
+    assert.equal(
+      podPhase(p, snap([exited("a", 0)], [stopped])),
+      "Succeeded",
+      "a sidecar stopped at the end does not undo initialisation",
+    );
   });
   test("a forced phase wins", () => {
     assert.equal(

@@ -89,6 +89,11 @@ function done(r: ContainerRecord | undefined): boolean {
   return r?.current.state === "terminated" && r.current.exitCode === 0;
 }
 
+/** An init container has done its part: exited 0, or for a sidecar, started (it keeps running, or is stopped at the end). */
+function initComplete(c: V1Container, r: ContainerRecord | undefined): boolean {
+  return isSidecar(c) ? r?.current.state === "running" || Boolean(r?.containerID) : done(r);
+}
+
 /** The pod phase the kubelet would report for these container states. */
 export function podPhase(pod: V1Pod, snap: PodSnapshot): "Pending" | "Running" | "Succeeded" | "Failed" {
   if (snap.forced) return snap.forced.phase;
@@ -100,9 +105,7 @@ export function podPhase(pod: V1Pod, snap: PodSnapshot): "Pending" | "Running" |
     if (!isSidecar(c) && r?.current.state === "terminated" && r.current.exitCode !== 0 && policy === "Never")
       return "Failed";
   }
-  const initDone = initSpecs.every((c) =>
-    isSidecar(c) ? initByName.get(c.name)?.current.state === "running" : done(initByName.get(c.name)),
-  );
+  const initDone = initSpecs.every((c) => initComplete(c, initByName.get(c.name)));
   if (!initDone) return "Pending";
   const byName = new Map(snap.containers.map((r) => [r.name, r]));
   const specs = pod.spec?.containers ?? [];
@@ -194,9 +197,7 @@ export function podStatus(pod: V1Pod, snap: PodSnapshot, now: string): Record<st
   const initBy = new Map(snap.init.map((r) => [r.name, r]));
   const by = new Map(snap.containers.map((r) => [r.name, r]));
   const terminal = phase === "Succeeded" || phase === "Failed";
-  const incompleteInit = initSpecs.filter((c) =>
-    isSidecar(c) ? initBy.get(c.name)?.current.state !== "running" : !done(initBy.get(c.name)),
-  );
+  const incompleteInit = initSpecs.filter((c) => !initComplete(c, initBy.get(c.name)));
   const unready = specs.filter((c) => by.get(c.name)?.current.state !== "running").map((c) => c.name);
   const initialized = incompleteInit.length === 0 || (terminal && phase === "Succeeded");
   const containersReady = unready.length === 0 && !terminal;
