@@ -215,6 +215,8 @@ export class PodWorker {
     if (!this.stopReason) {
       this.log.info({ phase: podPhase(this.pod, this.snapshot()) }, "pod finished");
       this.report();
+      // Its processes are gone: the address may serve another pod (status keeps it, as for any finished pod).
+      this.d.releaseIp(this.uid);
     }
   }
 
