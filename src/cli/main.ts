@@ -3,6 +3,7 @@ import { registerAppCommands } from "./apps/commands.js";
 import { registerRun } from "./apps/run.js";
 import { registerUi } from "./apps/ui.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerBench } from "./commands/bench.js";
 import { registerClusterCommands } from "./commands/cluster.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerOperator } from "./commands/operator.js";
@@ -23,6 +24,7 @@ registerProvision(program);
 registerClusterCommands(program);
 registerOperator(program);
 registerAgent(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);

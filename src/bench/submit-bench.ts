@@ -1,0 +1,741 @@
+/**
+ * `sparkplane bench submit`: how fast the operator turns SparkApplications into driver pods, and what it
+ * costs. A fresh embedded control plane (no agent: driver pods stay Pending), the operator in its own
+ * process, N SparkApplications created by this process at a rate or as one burst, a watch on driver pods.
+ * See bench/README.md for the method of every figure.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parse } from "yaml";
+import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
+import { loadKubeConfig } from "../kube/config.js";
+import { down, status, up } from "../local/cluster.js";
+import { SPARKPLANE_BIN } from "../local/components.js";
+import { adminKubeconfig } from "../local/kubeconfig.js";
+import { freePort } from "../local/ports.js";
+import { examplesSourceDir } from "../local/provision/examples.js";
+import { provision } from "../local/provision/index.js";
+import { ensureSparkServiceAccount } from "../local/spark-rbac.js";
+import { KubeHttp, readKubeconfig } from "./kube-http.js";
+import { cpuTimes, memoryMB, treeRssMB } from "./proc.js";
+import { diffCounts, parsePromText, type Sample, sumBy, sumOf } from "./prom-text.js";
+import { type LatencySummary, peakWindowRate, ratePerSecond, round, summarize } from "./stats.js";
+
+export type SubmitterKind = "native" | "spark-submit";
+
+export interface SubmitBenchOptions {
+  /** SparkApplications of the native run (and of a spark-submit-only run). */
+  apps: number;
+  /** Creations per second; undefined = one burst (`concurrency` creations in flight). */
+  rate?: number;
+  submitter: SubmitterKind | "both";
+  /** SparkApplications of the spark-submit run when `submitter` is "both" (each one is a JVM). */
+  sparkSubmitApps: number;
+  /** The operator's --workers. */
+  workers: number;
+  /** Burst mode: creations in flight at once. */
+  concurrency: number;
+  /** After the burst settles, watch the operator's memory for `steadySeconds` more. */
+  steady: boolean;
+  steadySeconds: number;
+  /** Write the operator's V8 CPU profile (node --cpu-prof) into this directory. */
+  cpuProfDir?: string;
+  /** Extra arguments for `sparkplane operator`. */
+  operatorArgs: string[];
+  /** Give up waiting for driver pods after this long (default from the app count). */
+  timeoutMs?: number;
+  /** Keep the embedded cluster running afterwards (its state dir is printed). */
+  keep: boolean;
+  log: (line: string) => void;
+}
+
+/** The figures of one submitter's run. */
+export interface RunResult {
+  submitter: SubmitterKind;
+  namespace: string;
+  apps: number;
+  /** Apps whose driver pod the watch saw. */
+  appsWithDriverPod: number;
+  mode: "burst" | "rate";
+  ratePerSec: number | null;
+  concurrency: number | null;
+  workers: number;
+  /** appsWithDriverPod / (last driver pod ADDED - first create sent), apps/s. */
+  throughputAppsPerSec: number;
+  /** The most driver pods seen in any 5 s window, per second. */
+  peakThroughput5sAppsPerSec: number;
+  /** Seconds from the first create sent to the last driver pod seen. */
+  burstSeconds: number;
+  /** Seconds the bench took to create every SparkApplication. */
+  createSeconds: number;
+  createErrors: number;
+  /** Create response received -> driver pod ADDED received, per app (ms). */
+  latencyMs: LatencySummary;
+  /** Create request sent -> driver pod ADDED received (ms). */
+  latencyFromRequestMs: LatencySummary;
+  /** Duration of the bench's create requests (ms). */
+  createRequestMs: LatencySummary;
+  /** Operator CPU (user + system, plus its reaped children: the spark-submit JVMs), first create -> settled. */
+  operatorCpuSeconds: number;
+  /** Of which the operator process itself. */
+  operatorCpuSecondsSelf: number;
+  operatorCpuMsPerApp: number;
+  /** CPU of start-up and cache sync, before the first create. */
+  operatorStartupCpuSeconds: number;
+  /** VmHWM of the operator process. */
+  operatorPeakRssMB: number;
+  /** Highest sampled RSS of the operator and its children (the spark-submit JVMs), sampled every 250 ms. */
+  operatorTreePeakRssMB: number;
+  operatorRssAfterSettleMB: number;
+  operatorHeapUsedAfterSettleMB: number;
+  /** The operator's API requests (APF flow schema of its identity) / apps. */
+  apiRequestsPerApp: number;
+  apiRequestsOperator: number;
+  /** Every client's requests (apiserver_request_total delta) by "VERB resource[/subresource]", per app. */
+  apiRequestsAllClientsPerApp: Record<string, number>;
+  /** Seconds from the last driver pod to a quiet operator (queue empty, no API requests for 3 s). */
+  settleSeconds: number;
+  /** CPU seconds of each process over the same interval as operatorCpuSeconds. */
+  cpuSecondsByProcess: Record<string, number>;
+  /** sparkplane_submit_duration_milliseconds: mean in the operator. */
+  operatorSubmitMeanMs: number;
+  /** workqueue_queue_duration_seconds mean (ms): time keys waited for a worker. */
+  operatorQueueWaitMeanMs: number;
+  reconciles: number;
+  steady?: { seconds: number; rssMB: { min: number; max: number; last: number } };
+  cpuProfile?: string;
+}
+
+export interface SubmitBenchResult extends Partial<RunResult> {
+  benchmark: "submit";
+  date: string;
+  commit: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGB: number;
+    kernel: string;
+    node: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+  };
+  kubernetesVersion: string;
+  /** How apiRequestsPerApp was counted. */
+  apiRequestMethod: string;
+  runs: RunResult[];
+  comparison?: {
+    nativeThroughputAppsPerSec: number;
+    sparkSubmitThroughputAppsPerSec: number;
+    /** native / spark-submit throughput. */
+    throughputRatio: number;
+    /** spark-submit / native p50 latency. */
+    latencyP50Ratio: number;
+    /** spark-submit / native operator CPU per app. */
+    cpuPerAppRatio: number;
+  };
+}
+
+const OPERATOR_SA_NAMESPACE = "sparkplane-bench-system";
+const OPERATOR_SA = "sparkplane-operator";
+const FLOW_SCHEMA = "sparkplane-bench-operator";
+const APP_LABEL = OperatorLabel.AppName;
+
+export const API_REQUEST_METHOD =
+  "The operator runs as its own ServiceAccount (bound to cluster-admin) and a FlowSchema of that identity " +
+  `("${FLOW_SCHEMA}", priority level exempt, like the admin identity \`sparkplane up\` gives it) counts its ` +
+  "requests exactly: apiserver_flowcontrol_dispatched_requests_total{flow_schema} after minus before, over " +
+  "the first create to the settled operator, divided by the apps. The spark-submit JVMs use the same " +
+  "identity, so their requests count as the operator's. apiRequestsAllClientsPerApp is the " +
+  "apiserver_request_total delta of every client (bench, scheduler, controller-manager included).";
+
+/** Runs the benchmark; the result is also what `--json` writes. */
+export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBenchResult> {
+  const log = opts.log;
+  const loadAverageAtStart = loadavg().map((v) => round(v, 2));
+  log(`load average at start: ${loadAverageAtStart.join(" ")} (${cpus().length} CPUs)`);
+  await provision({ quiet: true });
+  const stateDir = mkdtempSync(join(tmpdir(), "sparkplane-bench-"));
+  log(`starting a fresh embedded control plane in ${stateDir} (no agent, no operator)`);
+  const t0 = Date.now();
+  const cluster = await up({ stateDir, agent: false, operator: false, exitWith: process.pid });
+  log(`control plane ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cluster.server}`);
+  const admin = new KubeHttp(readKubeconfig(cluster.kubeconfig));
+  const runs: RunResult[] = [];
+  try {
+    const operatorKubeconfig = await operatorIdentity(admin, stateDir);
+    const plan: { submitter: SubmitterKind; apps: number }[] =
+      opts.submitter === "both"
+        ? [
+            { submitter: "native", apps: opts.apps },
+            { submitter: "spark-submit", apps: opts.sparkSubmitApps },
+          ]
+        : [{ submitter: opts.submitter, apps: opts.apps }];
+    for (const p of plan) {
+      runs.push(
+        await runOne(opts, {
+          ...p,
+          stateDir,
+          admin,
+          adminKubeconfig: cluster.kubeconfig,
+          operatorKubeconfig,
+        }),
+      );
+    }
+  } finally {
+    admin.close();
+    if (opts.keep) log(`cluster kept running: sparkplane down --state-dir ${stateDir}`);
+    else {
+      await down(stateDir);
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }
+  const primary = runs[0];
+  const result: SubmitBenchResult = {
+    benchmark: "submit",
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "",
+      memoryGB: round(totalmem() / 2 ** 30, 1),
+      kernel: release(),
+      node: process.version,
+      loadAverageAtStart,
+      loadAverageAtEnd: loadavg().map((v) => round(v, 2)),
+    },
+    kubernetesVersion: cluster.kubernetesVersion,
+    apiRequestMethod: API_REQUEST_METHOD,
+    ...primary,
+    runs,
+  };
+  const native = runs.find((r) => r.submitter === "native");
+  const sparkSubmit = runs.find((r) => r.submitter === "spark-submit");
+  if (native && sparkSubmit) {
+    result.comparison = {
+      nativeThroughputAppsPerSec: native.throughputAppsPerSec,
+      sparkSubmitThroughputAppsPerSec: sparkSubmit.throughputAppsPerSec,
+      throughputRatio: round(native.throughputAppsPerSec / sparkSubmit.throughputAppsPerSec, 1),
+      latencyP50Ratio: round(sparkSubmit.latencyMs.p50 / native.latencyMs.p50, 1),
+      cpuPerAppRatio: round(sparkSubmit.operatorCpuMsPerApp / native.operatorCpuMsPerApp, 1),
+    };
+  }
+  return result;
+}
+
+/**
+ * A ServiceAccount for the operator, bound to cluster-admin, a FlowSchema that sends its requests to the
+ * exempt priority level (so they are counted apart and throttled no more than the admin's), and a kubeconfig
+ * with a token of it. Returns the kubeconfig's path.
+ */
+async function operatorIdentity(admin: KubeHttp, stateDir: string): Promise<string> {
+  await admin.createIfAbsent("/api/v1/namespaces", { metadata: { name: OPERATOR_SA_NAMESPACE } });
+  await admin.createIfAbsent(`/api/v1/namespaces/${OPERATOR_SA_NAMESPACE}/serviceaccounts`, {
+    metadata: { name: OPERATOR_SA },
+  });
+  await admin.createIfAbsent("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
+    metadata: { name: FLOW_SCHEMA },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+    subjects: [{ kind: "ServiceAccount", name: OPERATOR_SA, namespace: OPERATOR_SA_NAMESPACE }],
+  });
+  await admin.createIfAbsent("/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas", {
+    apiVersion: "flowcontrol.apiserver.k8s.io/v1",
+    kind: "FlowSchema",
+    metadata: { name: FLOW_SCHEMA },
+    spec: {
+      priorityLevelConfiguration: { name: "exempt" },
+      matchingPrecedence: 50,
+      rules: [
+        {
+          subjects: [
+            {
+              kind: "ServiceAccount",
+              serviceAccount: { namespace: OPERATOR_SA_NAMESPACE, name: OPERATOR_SA },
+            },
+          ],
+          resourceRules: [
+            { verbs: ["*"], apiGroups: ["*"], resources: ["*"], clusterScope: true, namespaces: ["*"] },
+          ],
+          nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
+        },
+      ],
+    },
+  });
+  const tr = await admin.json<{ status: { token: string } }>(
+    "POST",
+    `/api/v1/namespaces/${OPERATOR_SA_NAMESPACE}/serviceaccounts/${OPERATOR_SA}/token`,
+    {
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "TokenRequest",
+      spec: { expirationSeconds: 7 * 24 * 3600 },
+    },
+  );
+  const path = join(stateDir, "operator-kubeconfig");
+  writeFileSync(
+    path,
+    adminKubeconfig({
+      server: admin.endpoint.server,
+      caPem: admin.endpoint.caPem,
+      token: tr.status.token,
+      name: "sparkplane-bench-operator",
+    }),
+    { mode: 0o600 },
+  );
+  // The API server applies a new FlowSchema within moments; wait until a request of the identity counts.
+  const probe = new KubeHttp({ ...admin.endpoint, token: tr.status.token });
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await probe.raw("GET", "/api/v1/namespaces/default");
+      if ((await operatorRequests(admin)) > 0) break;
+      if (Date.now() > deadline) throw new Error(`the FlowSchema ${FLOW_SCHEMA} never matched`);
+      await sleep(200);
+    }
+  } finally {
+    probe.close();
+  }
+  return path;
+}
+
+const APISERVER_METRICS = new Set([
+  "apiserver_flowcontrol_dispatched_requests_total",
+  "apiserver_request_total",
+]);
+
+async function apiserverMetrics(admin: KubeHttp): Promise<Sample[]> {
+  return parsePromText(await admin.raw("GET", "/metrics"), APISERVER_METRICS);
+}
+
+function operatorRequestsOf(samples: Sample[]): number {
+  return sumOf(samples, "apiserver_flowcontrol_dispatched_requests_total", { flow_schema: FLOW_SCHEMA });
+}
+
+async function operatorRequests(admin: KubeHttp): Promise<number> {
+  return operatorRequestsOf(await apiserverMetrics(admin));
+}
+
+function requestsByVerb(samples: Sample[]): Map<string, number> {
+  const raw = sumBy(samples, "apiserver_request_total", ["verb", "resource", "subresource"]);
+  const out = new Map<string, number>();
+  for (const [k, v] of raw) {
+    const [verb, resource, sub] = k.split(" ");
+    const key = `${verb} ${resource}${sub ? `/${sub}` : ""}`;
+    out.set(key, (out.get(key) ?? 0) + v);
+  }
+  return out;
+}
+
+async function operatorMetrics(port: number): Promise<Sample[]> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  return parsePromText(await res.text());
+}
+
+function controlPlanePids(stateDir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of status(stateDir).components) if (c.pid !== undefined && c.alive) out[c.name] = c.pid;
+  return out;
+}
+
+function totalCpu(pid: number): number {
+  try {
+    const t = cpuTimes(pid);
+    return t.self + t.children;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function appTemplate(): Record<string, unknown> {
+  return parse(readFileSync(join(examplesSourceDir(), "spark-pi.yaml"), "utf8")) as Record<string, unknown>;
+}
+
+interface RunContext {
+  submitter: SubmitterKind;
+  apps: number;
+  stateDir: string;
+  admin: KubeHttp;
+  adminKubeconfig: string;
+  operatorKubeconfig: string;
+}
+
+async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunResult> {
+  const { admin, submitter, apps } = ctx;
+  const log = (line: string) => opts.log(`[${submitter}] ${line}`);
+  const ns = `bench-${submitter}`;
+  await admin.createIfAbsent("/api/v1/namespaces", { metadata: { name: ns } });
+  await ensureSparkServiceAccount(loadKubeConfig(ctx.adminKubeconfig), ns);
+
+  const port = await freePort();
+  const nodeArgs: string[] = [];
+  if (opts.cpuProfDir) {
+    mkdirSync(opts.cpuProfDir, { recursive: true });
+    nodeArgs.push(
+      "--cpu-prof",
+      `--cpu-prof-dir=${opts.cpuProfDir}`,
+      `--cpu-prof-name=operator-${submitter}.cpuprofile`,
+    );
+  }
+  const operatorLog = join(ctx.stateDir, "logs", `operator-${submitter}.log`);
+  const args = [
+    ...nodeArgs,
+    SPARKPLANE_BIN,
+    "operator",
+    `--kubeconfig=${ctx.operatorKubeconfig}`,
+    `--namespaces=${ns}`,
+    `--workers=${opts.workers}`,
+    `--submitter=${submitter}`,
+    `--metrics-port=${port}`,
+    "--log-level=warn",
+    ...opts.operatorArgs,
+  ];
+  log(`operator: node ${args.join(" ")}`);
+  const operator = spawn(process.execPath, args, {
+    stdio: ["ignore", openSync(operatorLog, "a"), openSync(operatorLog, "a")],
+  });
+  const exited = new Promise<number | null>((resolve) => operator.once("exit", (code) => resolve(code)));
+  let operatorGone = false;
+  void exited.then(() => {
+    operatorGone = true;
+  });
+  const pid = operator.pid!;
+  let watch: ReturnType<KubeHttp["watch"]> | undefined;
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    await waitReady(port, () => operatorGone, operatorLog);
+    const startupCpu = totalCpu(pid);
+
+    // Driver pods: list for a resourceVersion, then watch from it, recording when each app's first appears.
+    const selector = encodeURIComponent("spark-role=driver");
+    const podsPath = `/api/v1/namespaces/${ns}/pods`;
+    const list = await admin.json<{ metadata: { resourceVersion: string } }>(
+      "GET",
+      `${podsPath}?labelSelector=${selector}&limit=1`,
+    );
+    const podAt = new Map<string, number>();
+    let allSeen: () => void = () => {};
+    const allSeenP = new Promise<void>((resolve) => {
+      allSeen = resolve;
+    });
+    let lastRv = list.metadata.resourceVersion;
+    const onEvent = (type: string, obj: unknown, at: number) => {
+      const o = obj as { metadata?: { labels?: Record<string, string>; resourceVersion?: string } };
+      if (o.metadata?.resourceVersion) lastRv = o.metadata.resourceVersion;
+      if (type !== "ADDED") return;
+      const app = o.metadata?.labels?.[APP_LABEL];
+      if (app && !podAt.has(app)) {
+        podAt.set(app, at);
+        if (podAt.size >= apps) allSeen();
+      }
+    };
+    let watching = true;
+    const watchLoop = (async () => {
+      while (watching) {
+        watch = admin.watch(
+          `${podsPath}?watch=1&labelSelector=${selector}&resourceVersion=${lastRv}&timeoutSeconds=3600`,
+          onEvent,
+        );
+        await watch.done.catch((err: Error) => log(`pod watch ended: ${err.message}; rewatching`));
+      }
+    })();
+
+    const before = await apiserverMetrics(admin);
+    const cpPids = controlPlanePids(ctx.stateDir);
+    const cpuBefore = Object.fromEntries(Object.entries(cpPids).map(([n, p]) => [n, totalCpu(p)]));
+    const benchCpuBefore = process.cpuUsage();
+    const cpuStart = cpuTimes(pid);
+    let treePeak = 0;
+    sampler = setInterval(() => {
+      try {
+        treePeak = Math.max(treePeak, treeRssMB(pid));
+      } catch {}
+    }, 250);
+
+    // The SparkApplications.
+    const template = appTemplate();
+    const appsPath = `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${SparkApplicationNames.plural}`;
+    const sentAt: number[] = new Array(apps);
+    const createdAt: number[] = new Array(apps);
+    let createErrors = 0;
+    const nameOf = (i: number) => `${submitter === "native" ? "n" : "s"}-${i}`;
+    const createOne = async (i: number) => {
+      const body = JSON.stringify({
+        ...template,
+        metadata: { ...(template.metadata as object), name: nameOf(i), namespace: ns },
+      });
+      sentAt[i] = performance.now();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.raw("POST", appsPath, body);
+          createdAt[i] = performance.now();
+          return;
+        } catch (err) {
+          createErrors++;
+          if (attempt >= 5) {
+            log(`create ${nameOf(i)} failed: ${(err as Error).message}`);
+            return;
+          }
+          await sleep(100 * 2 ** attempt);
+        }
+      }
+    };
+    const mode = opts.rate ? `${opts.rate} apps/s` : `one burst, ${opts.concurrency} in flight`;
+    log(`creating ${apps} SparkApplications (${mode}); operator --workers ${opts.workers}`);
+    const firstSent = performance.now();
+    const progress = setInterval(
+      () => log(`  ${createdAt.filter(Boolean).length}/${apps} created, ${podAt.size}/${apps} driver pods`),
+      5000,
+    );
+    const creates: Promise<void>[] = [];
+    if (opts.rate) {
+      const interval = 1000 / opts.rate;
+      for (let i = 0; i < apps; i++) {
+        const due = firstSent + i * interval;
+        const wait = due - performance.now();
+        if (wait > 1) await sleep(wait);
+        creates.push(createOne(i));
+      }
+    } else {
+      let next = 0;
+      const worker = async () => {
+        while (next < apps) await createOne(next++);
+      };
+      for (let w = 0; w < Math.min(opts.concurrency, apps); w++) creates.push(worker());
+    }
+    await Promise.all(creates);
+    const createsDone = performance.now();
+    log(`created ${apps} in ${((createsDone - firstSent) / 1000).toFixed(1)} s (${createErrors} errors)`);
+
+    const timeoutMs = opts.timeoutMs ?? 120_000 + apps * (submitter === "native" ? 100 : 10_000);
+    const giveUp = new AbortController();
+    const timedOut = await Promise.race([
+      allSeenP.then(() => false),
+      sleep(timeoutMs, true, { signal: giveUp.signal }).catch(() => false),
+      exited.then(() => true),
+    ]);
+    giveUp.abort();
+    clearInterval(progress);
+    if (operatorGone) throw new Error(`the operator exited; see ${operatorLog}`);
+    if (timedOut) log(`timed out after ${timeoutMs} ms: ${podAt.size}/${apps} driver pods`);
+    const podTimes = [...podAt.values()];
+    const lastPod = podTimes.length ? Math.max(...podTimes) : performance.now();
+    log(
+      `${podAt.size} driver pods in ${((lastPod - firstSent) / 1000).toFixed(1)} s; waiting for the operator to settle`,
+    );
+
+    // Settled: the operator's queue is empty and it sent no API request for 3 s in a row.
+    const settleStart = performance.now();
+    let quietSince = performance.now();
+    let lastCount = operatorRequestsOf(await apiserverMetrics(admin));
+    while (performance.now() - settleStart < 180_000) {
+      await sleep(500);
+      const count = operatorRequestsOf(await apiserverMetrics(admin));
+      const depth = sumOf(await operatorMetrics(port), "workqueue_depth", { name: "sparkapplication" });
+      if (count !== lastCount || depth > 0) quietSince = performance.now();
+      lastCount = count;
+      if (performance.now() - quietSince >= 3000) break;
+    }
+    const settled = quietSince; // the last moment anything happened
+    const cpuEnd = cpuTimes(pid);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const cpuAfter = Object.fromEntries(Object.entries(cpPids).map(([n, p]) => [n, totalCpu(p)]));
+    const after = await apiserverMetrics(admin);
+    clearInterval(sampler);
+    sampler = undefined;
+    const mem = memoryMB(pid);
+    const om = await operatorMetrics(port);
+    log(`settled ${((settled - lastPod) / 1000).toFixed(1)} s after the last driver pod`);
+
+    let steady: RunResult["steady"];
+    if (opts.steady) {
+      log(`steady: watching the operator's memory for ${opts.steadySeconds} s`);
+      const rss: number[] = [];
+      for (let s = 0; s < opts.steadySeconds; s++) {
+        await sleep(1000);
+        rss.push(memoryMB(pid).rss);
+      }
+      steady = {
+        seconds: opts.steadySeconds,
+        rssMB: {
+          min: round(Math.min(...rss), 1),
+          max: round(Math.max(...rss), 1),
+          last: round(rss[rss.length - 1] ?? Number.NaN, 1),
+        },
+      };
+    }
+
+    const opRequests = operatorRequestsOf(after) - operatorRequestsOf(before);
+    const byVerb = diffCounts(requestsByVerb(before), requestsByVerb(after));
+    const perApp: Record<string, number> = {};
+    for (const [k, v] of [...byVerb].sort((a, b) => b[1] - a[1])) {
+      if (v / apps >= 0.01) perApp[k] = round(v / apps, 2);
+    }
+    const latencies: number[] = [];
+    const fromRequest: number[] = [];
+    for (let i = 0; i < apps; i++) {
+      const at = podAt.get(nameOf(i));
+      if (at === undefined || createdAt[i] === undefined) continue;
+      latencies.push(at - (createdAt[i] as number));
+      fromRequest.push(at - (sentAt[i] as number));
+    }
+    const createDurations = createdAt.map((c, i) => c - (sentAt[i] as number)).filter(Number.isFinite);
+    const histMean = (name: string, scale = 1) => {
+      const count = sumOf(om, `${name}_count`);
+      return count > 0 ? round((sumOf(om, `${name}_sum`) / count) * scale, 2) : Number.NaN;
+    };
+    const cpuSelf = cpuEnd.self - cpuStart.self;
+    const cpuAll = cpuSelf + (cpuEnd.children - cpuStart.children);
+    const cpuSecondsByProcess: Record<string, number> = {
+      operator: round(cpuAll, 2),
+      bench: round((benchCpu.user + benchCpu.system) / 1e6, 2),
+    };
+    for (const [n, v] of Object.entries(cpuAfter)) cpuSecondsByProcess[n] = round(v - (cpuBefore[n] ?? 0), 2);
+
+    const result: RunResult = {
+      submitter,
+      namespace: ns,
+      apps,
+      appsWithDriverPod: podAt.size,
+      mode: opts.rate ? "rate" : "burst",
+      ratePerSec: opts.rate ?? null,
+      concurrency: opts.rate ? null : opts.concurrency,
+      workers: opts.workers,
+      throughputAppsPerSec: round(ratePerSecond(podAt.size, firstSent, lastPod), 2),
+      peakThroughput5sAppsPerSec: round(peakWindowRate(podTimes, 5000), 1),
+      burstSeconds: round((lastPod - firstSent) / 1000, 2),
+      createSeconds: round((createsDone - firstSent) / 1000, 2),
+      createErrors,
+      latencyMs: summarize(latencies),
+      latencyFromRequestMs: summarize(fromRequest),
+      createRequestMs: summarize(createDurations),
+      operatorCpuSeconds: round(cpuAll, 2),
+      operatorCpuSecondsSelf: round(cpuSelf, 2),
+      operatorCpuMsPerApp: round((cpuAll * 1000) / apps, 2),
+      operatorStartupCpuSeconds: round(startupCpu, 2),
+      operatorPeakRssMB: round(mem.peakRss, 1),
+      operatorTreePeakRssMB: round(Math.max(treePeak, mem.peakRss), 1),
+      operatorRssAfterSettleMB: round(mem.rss, 1),
+      operatorHeapUsedAfterSettleMB: round(sumOf(om, "nodejs_heap_size_used_bytes") / 2 ** 20, 1),
+      apiRequestsPerApp: round(opRequests / apps, 2),
+      apiRequestsOperator: opRequests,
+      apiRequestsAllClientsPerApp: perApp,
+      settleSeconds: round((settled - lastPod) / 1000, 2),
+      cpuSecondsByProcess,
+      operatorSubmitMeanMs: histMean("sparkplane_submit_duration_milliseconds"),
+      operatorQueueWaitMeanMs: histMean("workqueue_queue_duration_seconds", 1000),
+      reconciles: sumOf(om, "sparkplane_reconcile_duration_seconds_count"),
+      ...(steady ? { steady } : {}),
+    };
+    watching = false;
+    watch?.stop();
+    await stopOperator(operator, exited);
+    await watchLoop;
+    if (opts.cpuProfDir) {
+      const file = join(opts.cpuProfDir, `operator-${submitter}.cpuprofile`);
+      if (readdirSync(opts.cpuProfDir).includes(`operator-${submitter}.cpuprofile`)) result.cpuProfile = file;
+    }
+    log(
+      `${result.throughputAppsPerSec} apps/s, latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms, ` +
+        `operator ${result.operatorCpuSeconds} CPU s, peak RSS ${result.operatorPeakRssMB} MB, ${result.apiRequestsPerApp} API requests/app`,
+    );
+    return result;
+  } finally {
+    if (sampler) clearInterval(sampler);
+    watch?.stop();
+    if (!operatorGone) await stopOperator(operator, exited);
+  }
+}
+
+async function waitReady(port: number, gone: () => boolean, logFile: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (gone()) throw new Error(`the operator exited during start-up; see ${logFile}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      await res.text();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the operator was not ready in 120 s; see ${logFile}`);
+    await sleep(100);
+  }
+}
+
+/** SIGTERM (so a CPU profile is written), SIGKILL after 30 s. */
+async function stopOperator(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const giveUp = new AbortController();
+  const killed = await Promise.race([
+    exited.then(() => false),
+    sleep(30_000, true, { signal: giveUp.signal }).catch(() => false),
+  ]);
+  giveUp.abort();
+  if (killed) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+function gitCommit(): string {
+  const root = join(SPARKPLANE_BIN, "..", "..");
+  try {
+    const sha = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
+    return dirty ? `${sha}+dirty` : sha;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The figures as a few aligned lines for the terminal. */
+export function formatResult(r: SubmitBenchResult): string {
+  const lines: string[] = [];
+  lines.push(
+    `sparkplane bench submit — ${r.date} — commit ${r.commit} — Kubernetes ${r.kubernetesVersion}`,
+    `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGB} GB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ` +
+      `load ${r.machine.loadAverageAtStart.join(" ")} -> ${r.machine.loadAverageAtEnd.join(" ")}`,
+  );
+  for (const run of r.runs) {
+    const mode = run.mode === "rate" ? `${run.ratePerSec} apps/s` : `burst (${run.concurrency} in flight)`;
+    lines.push(
+      "",
+      `${run.submitter}: ${run.apps} apps, ${mode}, --workers ${run.workers}`,
+      `  driver pods            ${run.appsWithDriverPod}/${run.apps} in ${run.burstSeconds} s (creates took ${run.createSeconds} s, ${run.createErrors} errors)`,
+      `  throughput             ${run.throughputAppsPerSec} apps/s (peak 5 s window ${run.peakThroughput5sAppsPerSec})`,
+      `  latency (ms)           p50 ${run.latencyMs.p50}  p95 ${run.latencyMs.p95}  p99 ${run.latencyMs.p99}  max ${run.latencyMs.max}`,
+      `  operator CPU           ${run.operatorCpuSeconds} s (${run.operatorCpuMsPerApp} ms/app; start-up ${run.operatorStartupCpuSeconds} s)`,
+      `  operator memory        peak RSS ${run.operatorPeakRssMB} MB (with children ${run.operatorTreePeakRssMB} MB), after settling ${run.operatorRssAfterSettleMB} MB (heap ${run.operatorHeapUsedAfterSettleMB} MB)`,
+      `  API requests           ${run.apiRequestsPerApp} per app by the operator; all clients per app: ${Object.entries(
+        run.apiRequestsAllClientsPerApp,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+      `  CPU s by process       ${Object.entries(run.cpuSecondsByProcess)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+      `  operator internals     submit mean ${run.operatorSubmitMeanMs} ms, queue wait mean ${run.operatorQueueWaitMeanMs} ms, ${run.reconciles} reconciles, settled ${run.settleSeconds} s after the last pod`,
+    );
+    if (run.steady)
+      lines.push(
+        `  steady (${run.steady.seconds} s)        RSS ${run.steady.rssMB.min}..${run.steady.rssMB.max} MB with ${run.apps} apps cached`,
+      );
+    if (run.cpuProfile) lines.push(`  CPU profile            ${run.cpuProfile}`);
+  }
+  if (r.comparison) {
+    lines.push(
+      "",
+      `native vs spark-submit: ${r.comparison.throughputRatio}× the throughput, ` +
+        `${r.comparison.latencyP50Ratio}× lower p50 latency, ${r.comparison.cpuPerAppRatio}× less operator CPU per app`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,103 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { formatProfileSummary, readProfile, summarizeProfile } from "../../bench/cpuprofile.js";
+import { formatResult, runSubmitBench } from "../../bench/submit-bench.js";
+
+interface SubmitFlags {
+  apps: number;
+  rate?: number;
+  submitter: string;
+  sparkSubmitApps: number;
+  workers: number;
+  concurrency: number;
+  steady?: boolean;
+  steadySeconds: number;
+  cpuProf?: string;
+  operatorArg: string[];
+  timeoutSeconds?: number;
+  json?: string;
+  keep?: boolean;
+}
+
+function positive(name: string, integer = true) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0) || (integer && !Number.isInteger(n)))
+      throw new Error(`${name} must be a ${integer ? "whole " : ""}number > 0, got "${v}"`);
+    return n;
+  };
+}
+
+export function registerBench(program: Command): void {
+  const bench = program.command("bench").description("benchmarks that print figures (and JSON)");
+  bench
+    .command("submit")
+    .description(
+      "SparkApplication -> driver pod throughput, latency, operator CPU, memory and API requests, on a fresh embedded control plane",
+    )
+    .option("--apps <n>", "SparkApplications to create", positive("--apps"), 2000)
+    .option(
+      "--rate <r>",
+      "create at this many apps per second (default: one burst)",
+      positive("--rate", false),
+    )
+    .option("--submitter <kind>", "native, spark-submit, or both (side by side in one run)", "native")
+    .option(
+      "--spark-submit-apps <n>",
+      "apps of the spark-submit run with --submitter both (each is a JVM)",
+      positive("--spark-submit-apps"),
+      20,
+    )
+    .option("--workers <n>", "the operator's --workers", positive("--workers"), 10)
+    .option("--concurrency <n>", "burst: creations in flight", positive("--concurrency"), 32)
+    .option("--steady", "after the burst settles, watch the operator's memory (e.g. with --apps 10000)")
+    .option("--steady-seconds <s>", "how long --steady watches", positive("--steady-seconds"), 15)
+    .option("--cpu-prof <dir>", "write the operator's CPU profile (node --cpu-prof) into this directory")
+    .option(
+      "--operator-arg <arg>",
+      "extra argument for `sparkplane operator` (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option(
+      "--timeout-seconds <s>",
+      "give up waiting for driver pods after this long",
+      positive("--timeout-seconds"),
+    )
+    .option("--json <file>", "also write the figures to this file")
+    .option("--keep", "leave the embedded cluster running afterwards")
+    .action(async (flags: SubmitFlags) => {
+      if (!["native", "spark-submit", "both"].includes(flags.submitter)) {
+        throw new Error(`--submitter must be native, spark-submit or both, got "${flags.submitter}"`);
+      }
+      const result = await runSubmitBench({
+        apps: flags.apps,
+        rate: flags.rate,
+        submitter: flags.submitter as "native" | "spark-submit" | "both",
+        sparkSubmitApps: flags.sparkSubmitApps,
+        workers: flags.workers,
+        concurrency: flags.concurrency,
+        steady: Boolean(flags.steady),
+        steadySeconds: flags.steadySeconds,
+        cpuProfDir: flags.cpuProf,
+        operatorArgs: flags.operatorArg,
+        timeoutMs: flags.timeoutSeconds ? flags.timeoutSeconds * 1000 : undefined,
+        keep: Boolean(flags.keep),
+        log: (line) => console.error(line),
+      });
+      console.log(formatResult(result));
+      if (flags.json) {
+        writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`);
+        console.error(`figures written to ${flags.json}`);
+      }
+    });
+  bench
+    .command("profile <file>")
+    .description(
+      "summarize a V8 CPU profile (e.g. from bench submit --cpu-prof): time by package and function",
+    )
+    .option("--top <n>", "rows per table", positive("--top"), 25)
+    .action((file: string, flags: { top: number }) => {
+      console.log(formatProfileSummary(summarizeProfile(readProfile(file), flags.top)));
+    });
+}
