@@ -238,7 +238,8 @@ export class Supervisor {
     this.stopping = true;
     this.publish({ phase: this.state?.phase === "failed" ? "failed" : "stopping" });
     for (const [name, child] of [...this.children.entries()].reverse()) {
-      if (child.pid) await terminate(child.pid, 10_000);
+      // The agent stops its pods (up to 10 s each in parallel) and reports them before it exits.
+      if (child.pid) await terminate(child.pid, name === "agent" ? 25_000 : 10_000);
       removePidFile(this.paths.pids, name);
     }
     if (this.state?.phase !== "failed") this.publish({ phase: "stopped", activity: undefined });

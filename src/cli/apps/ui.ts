@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { request } from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
 import { type AppFlags, appContext, requireApp, withAppFlags } from "./context.js";
 
@@ -77,4 +77,14 @@ export function registerUi(program: Command): void {
         `Spark UI of ${ctx.namespace}/${name}: http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : flags.port}/  (Ctrl-C to stop)`,
       );
     });
+}
+
+export function isLoopback(ip: string): boolean {
+  return ip.startsWith("127.") || ip === "::1";
+}
+
+/** The driver container's spark-ui port (4040 unless spark.ui.port moved it). */
+function uiTargetPort(pod: V1Pod | undefined): number {
+  const ports = pod?.spec?.containers.flatMap((c) => c.ports ?? []) ?? [];
+  return ports.find((p) => p.name === "spark-ui")?.containerPort ?? 4040;
 }
