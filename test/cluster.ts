@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
@@ -53,4 +53,20 @@ export async function freshNamespace(prefix = "t"): Promise<{ name: string; clus
   const name = `${prefix}-${randomBytes(4).toString("hex")}`;
   await cluster.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
   return { name, cluster };
+}
+
+/** Pids of live (non-zombie) processes whose command line contains `needle`. */
+export function processesMentioning(needle: string): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

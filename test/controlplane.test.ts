@@ -11,23 +11,11 @@ import {
   Watch,
 } from "@kubernetes/client-node";
 import { requireToolset } from "../src/local/provision/index.js";
-import { down, freshNamespace, privateCluster, type TestCluster, testCluster } from "./cluster.js";
+import { down, freshNamespace, privateCluster, processesMentioning, type TestCluster, testCluster } from "./cluster.js";
 
-/** Pids of live processes whose command line mentions the given directory. */
+/** Pids of live processes whose command line names a path in (or the whole of) `dir`. */
 function processesUsing(dir: string): number[] {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-        return cmdline.includes(`${dir}/`) || cmdline.includes(`${dir} `);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return [...new Set([...processesMentioning(`${dir}/`), ...processesMentioning(`${dir} `)])];
 }
 
 /**

@@ -97,18 +97,7 @@ export class Supervisor {
       startedAt: new Date(started).toISOString(),
     };
     this.publish({});
-    for (const spec of specs) {
-      this.publish({ activity: `starting ${spec.name}` });
-      this.launch(spec, 0);
-      await waitFor(`${spec.name} did not become healthy`, () => this.healthy(spec), {
-        timeoutMs: READY_TIMEOUT_MS,
-        failFast: () =>
-          this.children.has(spec.name)
-            ? undefined
-            : `it exited: ${this.failures.get(spec.name) ?? this.logTail(spec.name)}`,
-      });
-      this.state.components[spec.name]!.status = "running";
-    }
+    await this.startInOrder(specs);
     this.publish({ activity: "waiting for the default service account" });
     await waitFor(
       "the controller-manager did not create the default ServiceAccount",
@@ -122,7 +111,18 @@ export class Supervisor {
     const kc = loadKubeConfig(this.paths.kubeconfig);
     await ensureCrds(kc);
     await ensureSparkServiceAccount(kc, "default");
-    for (const spec of await sparkplaneComponents(this.paths, this.opts)) {
+    await this.startInOrder(await sparkplaneComponents(this.paths, this.opts));
+    this.publish({
+      phase: "ready",
+      readyAt: new Date().toISOString(),
+      readyMs: Date.now() - started,
+      activity: undefined,
+    });
+  }
+
+  /** Starts each component and waits until it is healthy before the next; fails fast if one exits. */
+  private async startInOrder(specs: ComponentSpec[]): Promise<void> {
+    for (const spec of specs) {
       this.publish({ activity: `starting ${spec.name}` });
       this.launch(spec, 0);
       await waitFor(`${spec.name} did not become healthy`, () => this.healthy(spec), {
@@ -134,12 +134,6 @@ export class Supervisor {
       });
       this.state.components[spec.name]!.status = "running";
     }
-    this.publish({
-      phase: "ready",
-      readyAt: new Date().toISOString(),
-      readyMs: Date.now() - started,
-      activity: undefined,
-    });
   }
 
   private async choosePorts(previous: Partial<Ports> | undefined): Promise<Ports> {

@@ -1,0 +1,256 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
+import { parse } from "yaml";
+import { type Agent, startAgent } from "../src/agent/index.js";
+import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
+import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
+import { examplesSourceDir } from "../src/local/provision/examples.js";
+import { requireToolset } from "../src/local/provision/index.js";
+import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
+import { type RunningOperator, startOperator } from "../src/operator/operator.js";
+import { down, privateCluster, processesMentioning, type TestCluster } from "./cluster.js";
+
+const NS = "default";
+const VIRTUAL_TAINT = { key: "virtual-kubelet.io/provider", value: "alibabacloud", effect: "NoSchedule" };
+
+function example(file: string): SparkApplication {
+  return parse(readFileSync(join(examplesSourceDir(), file), "utf8")) as SparkApplication;
+}
+
+describe("real Spark on the embedded cluster (operator + node agent)", { timeout: 1_200_000 }, () => {
+  let cluster: TestCluster;
+  let agent: Agent;
+  let operator: RunningOperator;
+  let core: CoreV1Api;
+  let custom: CustomObjectsApi;
+  const ref = { group: GROUP, version: VERSION, plural: SparkApplicationNames.plural, namespace: NS };
+
+  before(async () => {
+    cluster = await privateCluster();
+    await ensureSparkServiceAccount(cluster.kc, NS);
+    await ensureSparkServiceAccount(cluster.kc, NS, "spark-operator-spark");
+    agent = await startAgent({
+      stateDir: cluster.stateDir,
+      nodePools: [
+        {
+          name: "pool",
+          count: 1,
+          capacity: { cpu: "16", memory: "64Gi", pods: "110", "ephemeral-storage": "100Gi" },
+          labels: {},
+          taints: [],
+        },
+        {
+          name: "virtual",
+          count: 1,
+          capacity: { cpu: "16", memory: "64Gi", pods: "110", "ephemeral-storage": "100Gi" },
+          labels: { type: "virtual-kubelet" },
+          taints: [VIRTUAL_TAINT],
+        },
+      ],
+    });
+    operator = await startOperator({
+      kc: cluster.kc,
+      namespaces: [NS],
+      workers: 4,
+      submitter: "native",
+      metricsPort: 0,
+      installCrds: true,
+      resyncMs: 0,
+      logLevel: "warn",
+    });
+    core = cluster.kc.makeApiClient(CoreV1Api);
+    custom = cluster.kc.makeApiClient(CustomObjectsApi);
+  });
+  after(async () => {
+    await operator?.stop();
+    await agent?.stop();
+    if (cluster) await down(cluster.stateDir);
+  });
+
+  const create = (app: SparkApplication) =>
+    custom.createNamespacedCustomObject({
+      ...ref,
+      body: { ...app, metadata: { name: app.metadata.name, namespace: NS } },
+    });
+  const get = async (name: string) =>
+    (await custom.getNamespacedCustomObject({ ...ref, name })) as SparkApplication;
+  const waitFor = async <T>(
+    what: string,
+    check: () => Promise<T | undefined | false>,
+    timeoutMs = 300_000,
+  ): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await check();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+  const terminal = (name: string) =>
+    waitFor(`${name} to finish`, async () => {
+      const app = await get(name);
+      return ["COMPLETED", "FAILED"].includes(app.status?.applicationState?.state ?? "") ? app : undefined;
+    });
+  const driverLog = async (app: SparkApplication) =>
+    core.readNamespacedPodLog({
+      name: app.status!.driverInfo!.podName!,
+      namespace: NS,
+      container: "spark-kubernetes-driver",
+    });
+  const executorsOf = async (app: SparkApplication): Promise<V1Pod[]> =>
+    (
+      await core.listNamespacedPod({
+        namespace: NS,
+        labelSelector: `spark-role=executor,spark-app-selector=${app.status?.sparkApplicationId}`,
+      })
+    ).items;
+
+  test("Java SparkPi with 2 executors: COMPLETED, the result in the driver log, executors gone at the end", async () => {
+    const started = Date.now();
+    await create(example("spark-pi.yaml"));
+    const app = await terminal("spark-pi");
+    assert.equal(
+      app.status?.applicationState?.state,
+      "COMPLETED",
+      app.status?.applicationState?.errorMessage,
+    );
+    assert.match(await driverLog(app), /Pi is roughly 3\.1\d*/);
+    assert.equal(Object.keys(app.status?.executorState ?? {}).length, 2, "two executors tracked");
+    await waitFor(
+      "executors deleted by the driver",
+      async () => (await executorsOf(app)).length === 0,
+      60_000,
+    );
+    console.log(
+      `SparkPi on the embedded cluster: ${((Date.now() - started) / 1000).toFixed(1)} s from create to COMPLETED`,
+    );
+  });
+
+  test("PySpark Pi: COMPLETED with the result", async () => {
+    await create(example("spark-pi-python.yaml"));
+    const app = await terminal("pyspark-pi");
+    assert.equal(
+      app.status?.applicationState?.state,
+      "COMPLETED",
+      app.status?.applicationState?.errorMessage,
+    );
+    assert.match(await driverLog(app), /Pi is roughly 3\.1\d*/);
+  });
+
+  test("the failing example with OnFailure and 1 retry: two execution attempts, FAILED with the exception", async () => {
+    await create(example("spark-fail.yaml"));
+    const app = await terminal("spark-fail");
+    assert.equal(app.status?.applicationState?.state, "FAILED");
+    assert.equal(app.status?.executionAttempts, 2, "one retry");
+    assert.match(app.status?.applicationState?.errorMessage ?? "", /FailOnPurpose|IllegalStateException/);
+  });
+
+  test("the seed's nodeAffinity + toleration land driver and executors only on the tainted virtual-kubelet pool; kubectl logs reaches driver and executor", async () => {
+    const seed = parse(
+      readFileSync(join(examplesSourceDir(), "seeds", "spark-pi-affinity-tolerations.yaml"), "utf8"),
+    ) as SparkApplication;
+    const base = example("spark-pi.yaml");
+    const app: SparkApplication = {
+      ...base,
+      metadata: { name: "spark-pi-virtual" },
+      spec: {
+        ...base.spec,
+        sparkConf: { "spark.kubernetes.executor.deleteOnTermination": "false" },
+        driver: {
+          ...base.spec.driver,
+          affinity: seed.spec.driver.affinity,
+          tolerations: seed.spec.driver.tolerations,
+        },
+        executor: {
+          ...base.spec.executor,
+          affinity: seed.spec.executor.affinity,
+          tolerations: seed.spec.executor.tolerations,
+        },
+      },
+    };
+    await create(app);
+    const done = await terminal("spark-pi-virtual");
+    assert.equal(
+      done.status?.applicationState?.state,
+      "COMPLETED",
+      done.status?.applicationState?.errorMessage,
+    );
+    const virtualNodes = agent.nodes.filter((n) => n.name.startsWith("virtual")).map((n) => n.name);
+    const driver = await core.readNamespacedPod({ name: done.status!.driverInfo!.podName!, namespace: NS });
+    const executors = await executorsOf(done);
+    assert.equal(executors.length, 2, "executors kept (deleteOnTermination=false)");
+    for (const p of [driver, ...executors])
+      assert.ok(
+        virtualNodes.includes(p.spec?.nodeName ?? ""),
+        `${p.metadata?.name} ran on ${p.spec?.nodeName}`,
+      );
+    const kubectl = requireToolset().kube.kubectl;
+    const logs = (pod: string, container: string) =>
+      spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "logs", "-n", NS, pod, "-c", container], {
+        encoding: "utf8",
+      });
+    const d = logs(driver.metadata!.name!, "spark-kubernetes-driver");
+    assert.equal(d.status, 0, d.stderr);
+    assert.match(d.stdout, /Pi is roughly/);
+    const e = logs(executors[0]!.metadata!.name!, "spark-kubernetes-executor");
+    assert.equal(e.status, 0, e.stderr);
+    assert.match(e.stdout, /CoarseGrainedExecutorBackend|Executor/);
+  });
+
+  test("deleting a running app stops its processes within the grace period", async () => {
+    const base = example("spark-pi.yaml");
+    await create({
+      ...base,
+      metadata: { name: "spark-long" },
+      spec: {
+        ...base.spec,
+        arguments: ["100000"],
+        driver: { ...base.spec.driver, terminationGracePeriodSeconds: 5 },
+      },
+    });
+    const running = await waitFor("a running driver with executors", async () => {
+      const app = await get("spark-long");
+      return app.status?.applicationState?.state === "RUNNING" &&
+        Object.values(app.status?.executorState ?? {}).includes("RUNNING")
+        ? app
+        : undefined;
+    });
+    const pods = [
+      await core.readNamespacedPod({ name: running.status!.driverInfo!.podName!, namespace: NS }),
+      ...(await executorsOf(running)),
+    ];
+    const uids = pods.map((p) => p.metadata!.uid!);
+    assert.ok(
+      uids.every((u) => processesMentioning(u).length > 0),
+      "every pod has live processes",
+    );
+    const t0 = Date.now();
+    await custom.deleteNamespacedCustomObject({ ...ref, name: "spark-long" });
+    await waitFor(
+      "the pods' processes to exit",
+      async () => uids.every((u) => processesMentioning(u).length === 0),
+      60_000,
+    );
+    const secs = (Date.now() - t0) / 1000;
+    assert.ok(secs < 5 + 10, `processes gone ${secs.toFixed(1)} s after the delete (grace 5 s + slack)`);
+    await waitFor(
+      "the app gone",
+      async () =>
+        get("spark-long").then(
+          () => false,
+          () => true,
+        ),
+      60_000,
+    );
+    assert.equal(
+      (await core.listNamespacedPod({ namespace: NS, labelSelector: `${OperatorLabel.AppName}=spark-long` }))
+        .items.length,
+      0,
+    );
+  });
+});
