@@ -21,6 +21,8 @@ const sh = (cmd, args, env = process.env) => {
 
 step("build (tsc)");
 sh("npx", ["tsc", "-p", "tsconfig.json"]);
+step("lint and format check (biome)");
+sh("npx", ["biome", "check", "src", "test", "scripts", "bin"]);
 step("provision (cached after the first run)");
 sh(process.execPath, ["bin/sparkplane.js", "provision"]);
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { before, describe, test } from "node:test";
 import {
   ApiextensionsV1Api,
@@ -11,7 +11,14 @@ import {
   Watch,
 } from "@kubernetes/client-node";
 import { requireToolset } from "../src/local/provision/index.js";
-import { down, freshNamespace, privateCluster, processesMentioning, type TestCluster, testCluster } from "./cluster.js";
+import {
+  down,
+  freshNamespace,
+  privateCluster,
+  processesMentioning,
+  type TestCluster,
+  testCluster,
+} from "./cluster.js";
 
 /** Pids of live processes whose command line names a path in (or the whole of) `dir`. */
 function processesUsing(dir: string): number[] {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
 import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { type Agent, startAgent } from "../src/agent/index.js";
@@ -190,15 +191,18 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
         `${p.metadata?.name} ran on ${p.spec?.nodeName}`,
       );
     const kubectl = requireToolset().kube.kubectl;
+    // Asynchronously: the agent serving these logs runs in this very process (a sync spawn would block it).
     const logs = (pod: string, container: string) =>
-      spawnSync(kubectl, ["--kubeconfig", cluster.kubeconfig, "logs", "-n", NS, pod, "-c", container], {
-        encoding: "utf8",
-      });
-    const d = logs(driver.metadata!.name!, "spark-kubernetes-driver");
-    assert.equal(d.status, 0, d.stderr);
+      promisify(execFile)(
+        kubectl,
+        ["--kubeconfig", cluster.kubeconfig, "logs", "-n", NS, pod, "-c", container],
+        {
+          maxBuffer: 64 << 20,
+        },
+      );
+    const d = await logs(driver.metadata!.name!, "spark-kubernetes-driver");
     assert.match(d.stdout, /Pi is roughly/);
-    const e = logs(executors[0]!.metadata!.name!, "spark-kubernetes-executor");
-    assert.equal(e.status, 0, e.stderr);
+    const e = await logs(executors[0]!.metadata!.name!, "spark-kubernetes-executor");
     assert.match(e.stdout, /CoarseGrainedExecutorBackend|Executor/);
   });
 

@@ -67,6 +67,21 @@ export function registerUi(program: Command): void {
         throw new Error(
           `${name} has no Spark UI service (state ${app.status?.applicationState?.state || "NEW"}); it exists while the driver runs`,
         );
+      const driverName = app.status?.driverInfo?.podName;
+      const driver = driverName
+        ? await ctx.core
+            .readNamespacedPod({ name: driverName, namespace: ctx.namespace })
+            .catch(() => undefined)
+        : undefined;
+      const podIP = driver?.status?.podIP;
+      // The API server refuses to proxy to loopback addresses, which is where the local agent's pods live;
+      // they are reachable from this host directly.
+      if (podIP && isLoopback(podIP)) {
+        console.log(
+          `Spark UI of ${ctx.namespace}/${name}: http://${podIP}:${uiTargetPort(driver)}/  (the driver runs on this machine)`,
+        );
+        return;
+      }
       const server = await startUiProxy(
         ctx.kc,
         serviceProxyPath(ctx.namespace, svc, app.status?.driverInfo?.webUIPort ?? 4040),
