@@ -4,7 +4,12 @@ import type { StatePaths } from "./paths.js";
 import { pkiFile } from "./pki.js";
 import { freePort } from "./ports.js";
 
-export const SERVICE_CIDR = "10.0.0.0/24";
+/**
+ * ClusterIPs of Services. A /16: every running SparkApplication with a UI Service holds one ClusterIP, and a
+ * /24 ran out after ~250 apps ("failed to allocate a serviceIP"). Its first address, 10.0.0.1 (the
+ * `kubernetes` Service), is in the API server's certificate.
+ */
+export const SERVICE_CIDR = "10.0.0.0/16";
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
 
 export interface Ports {
