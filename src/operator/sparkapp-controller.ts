@@ -103,12 +103,16 @@ export class SparkAppController {
     let app = this.freshest(key, this.d.apps.get(namespace, name));
     if (!app) return undefined;
     for (let step = 0; step < MAX_STEPS_PER_RECONCILE; step++) {
+      let decision = decide(this.observe(app));
       if (!app.metadata.deletionTimestamp && !app.metadata.finalizers?.includes(CLEANUP_FINALIZER)) {
+        // One metadata patch for the finalizer and, when this decision records it, the spec hash.
+        const hash = decision.actions.find((a) => a.kind === "recordSpecHash");
         app = await patchAppMetadata(this.d.clients, app, {
           finalizers: [...(app.metadata.finalizers ?? []), CLEANUP_FINALIZER],
+          ...(hash ? { annotations: { [hash.annotation]: hash.hash } } : {}),
         });
+        if (hash) decision = { ...decision, actions: decision.actions.filter((a) => a !== hash) };
       }
-      const decision = decide(this.observe(app));
       const outcome = await this.act(app, decision);
       if (outcome.deleted) return undefined;
       app = outcome.app;
