@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { V1Pod } from "@kubernetes/client-node";
 import { executor, pod } from "./fixtures.test-helpers.js";
 import {
   appStateForDriverState,
@@ -83,6 +84,33 @@ describe("executorStateOf", () => {
     assert.equal(executorStateOf(executor("e", "Succeeded")), "COMPLETED");
     assert.equal(executorStateOf(executor("e", "Failed")), "FAILED");
     assert.equal(executorStateOf(executor("e", "Unknown")), "UNKNOWN");
+  });
+
+  it("counts an executor stopped by SIGTERM after its pod was deleted as completed, any other failure as failed", () => {
+    const ended = (exitCode: number, deleted: boolean): V1Pod => {
+      const pod = executor("e", "Failed");
+      return {
+        ...pod,
+        metadata: { ...pod.metadata, ...(deleted ? { deletionTimestamp: new Date() } : {}) },
+        status: {
+          ...pod.status,
+          containerStatuses: [
+            {
+              name: "spark-kubernetes-executor",
+              image: "spark",
+              imageID: "",
+              ready: false,
+              restartCount: 0,
+              state: { terminated: { exitCode } },
+            },
+          ],
+        },
+      };
+    };
+    assert.equal(executorStateOf(ended(143, true)), "COMPLETED", "stopped by the driver's deletion");
+    assert.equal(executorStateOf(ended(143, false)), "FAILED", "SIGTERM from elsewhere");
+    assert.equal(executorStateOf(ended(1, true)), "FAILED", "a real failure while being deleted");
+    assert.equal(executorStateOf(ended(137, true)), "FAILED", "killed (e.g. out of memory)");
   });
 });
 

@@ -45,6 +45,13 @@ export function driverStateOf(pod: V1Pod): DriverState {
   }
 }
 
+/** Exit status of a JVM that ended on SIGTERM (128 + 15). */
+const EXIT_ON_SIGTERM = 143;
+
+/**
+ * An executor pod's state. One that exited on SIGTERM after its pod was deleted was stopped as asked (the
+ * driver deletes its executors when the application ends), so it counts as completed, not failed.
+ */
 export function executorStateOf(pod: V1Pod): ExecutorState {
   switch (pod.status?.phase) {
     case "Pending":
@@ -54,7 +61,9 @@ export function executorStateOf(pod: V1Pod): ExecutorState {
     case "Succeeded":
       return ExecutorState.Completed;
     case "Failed":
-      return ExecutorState.Failed;
+      return pod.metadata?.deletionTimestamp && executorTermination(pod)?.exitCode === EXIT_ON_SIGTERM
+        ? ExecutorState.Completed
+        : ExecutorState.Failed;
     default:
       return ExecutorState.Unknown;
   }
