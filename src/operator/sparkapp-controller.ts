@@ -48,6 +48,13 @@ export interface SparkAppControllerDeps {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
+/** The status as stored, and what the steps of one reconcile did since (recorded once it is written). */
+interface Pending {
+  stored: SparkApplicationStatus | undefined;
+  transitions: [SparkApplicationStatus | undefined, SparkApplicationStatus | undefined][];
+  events: AppEvent[];
+}
+
 /** Steps that ask to be decided again at once are run in one reconcile, up to this many. */
 const MAX_STEPS_PER_RECONCILE = 6;
 
@@ -98,28 +105,74 @@ export class SparkAppController {
     return cached;
   }
 
+  /**
+   * Decides and acts, up to MAX_STEPS_PER_RECONCILE steps while a step asks to be decided again at once.
+   * Within one reconcile the status runs ahead in memory and is written once, at the end (or before a
+   * failure is rethrown): a new app's submit and UI-service steps cost one status write, not two. Metrics of
+   * state transitions and events follow the write, as when each step wrote its own.
+   */
   async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const [namespace, name] = key.split("/") as [string, string];
     let app = this.freshest(key, this.d.apps.get(namespace, name));
     if (!app) return undefined;
-    for (let step = 0; step < MAX_STEPS_PER_RECONCILE; step++) {
-      let decision = decide(this.observe(app));
-      if (!app.metadata.deletionTimestamp && !app.metadata.finalizers?.includes(CLEANUP_FINALIZER)) {
-        // One metadata patch for the finalizer and, when this decision records it, the spec hash.
-        const hash = decision.actions.find((a) => a.kind === "recordSpecHash");
-        app = await patchAppMetadata(this.d.clients, app, {
-          finalizers: [...(app.metadata.finalizers ?? []), CLEANUP_FINALIZER],
-          ...(hash ? { annotations: { [hash.annotation]: hash.hash } } : {}),
-        });
-        if (hash) decision = { ...decision, actions: decision.actions.filter((a) => a !== hash) };
+    const pending: Pending = { stored: app.status, transitions: [], events: [] };
+    let result: ReconcileResult | undefined = { requeue: true };
+    try {
+      for (let step = 0; step < MAX_STEPS_PER_RECONCILE; step++) {
+        let decision = decide(this.observe(app));
+        if (!app.metadata.deletionTimestamp && !app.metadata.finalizers?.includes(CLEANUP_FINALIZER)) {
+          // One metadata patch for the finalizer and, when this decision records it, the spec hash.
+          const hash = decision.actions.find((a) => a.kind === "recordSpecHash");
+          const patched = await patchAppMetadata(this.d.clients, app, {
+            finalizers: [...(app.metadata.finalizers ?? []), CLEANUP_FINALIZER],
+            ...(hash ? { annotations: { [hash.annotation]: hash.hash } } : {}),
+          });
+          app = { ...patched, status: app.status };
+          if (hash) decision = { ...decision, actions: decision.actions.filter((a) => a !== hash) };
+        }
+        const outcome = await this.act(app, decision);
+        if (outcome.app.status !== app.status) pending.transitions.push([app.status, outcome.app.status]);
+        pending.events.push(...outcome.events);
+        app = outcome.app;
+        if (outcome.deleted) {
+          this.record(app, pending);
+          return undefined;
+        }
+        if (outcome.requeueAfterMs === undefined) {
+          result = undefined;
+          break;
+        }
+        if (outcome.requeueAfterMs > 0) {
+          result = { requeueAfterMs: outcome.requeueAfterMs };
+          break;
+        }
       }
-      const outcome = await this.act(app, decision);
-      if (outcome.deleted) return undefined;
-      app = outcome.app;
-      if (outcome.requeueAfterMs === undefined) return undefined;
-      if (outcome.requeueAfterMs > 0) return { requeueAfterMs: outcome.requeueAfterMs };
+    } catch (err) {
+      // What the earlier steps did is recorded, as it would have been had each step written its own status.
+      await this.flush(app, pending).catch(() => {});
+      throw err;
     }
-    return { requeue: true };
+    await this.flush(app, pending);
+    return result;
+  }
+
+  /** Writes the status if it differs from the stored one, then records the transitions' metrics and events. */
+  private async flush(app: SparkApplication, pending: Pending): Promise<void> {
+    let current = app;
+    if (app.status !== undefined && JSON.stringify(app.status) !== JSON.stringify(pending.stored ?? {})) {
+      current = await this.writeStatus(app, app.status);
+      pending.stored = current.status;
+    }
+    this.record(current, pending);
+  }
+
+  /** Metrics and events of the steps taken (the app was written, or deleted). */
+  private record(app: SparkApplication, pending: Pending): void {
+    for (const [before, after] of pending.transitions.splice(0)) {
+      this.d.metrics.observeTransition(app, before, after);
+      this.d.metrics.observeExecutors(app, before, after);
+    }
+    for (const e of pending.events.splice(0)) this.d.events.emit(app, e);
   }
 
   private observe(app: SparkApplication) {
@@ -143,10 +196,11 @@ export class SparkAppController {
     };
   }
 
+  /** Applies a decision's actions; returns the app with the decided status (in memory, not yet written). */
   private async act(
     app: SparkApplication,
     decision: Decision,
-  ): Promise<{ app: SparkApplication; deleted?: boolean; requeueAfterMs?: number }> {
+  ): Promise<{ app: SparkApplication; events: AppEvent[]; deleted?: boolean; requeueAfterMs?: number }> {
     let status = decision.status;
     const events = [...decision.events];
     let requeueAfterMs = decision.requeueAfterMs;
@@ -172,11 +226,13 @@ export class SparkAppController {
         case "createUIService":
           await createUIService(this.d.clients, current, action);
           break;
-        case "recordSpecHash":
-          current = await patchAppMetadata(this.d.clients, current, {
+        case "recordSpecHash": {
+          const patched = await patchAppMetadata(this.d.clients, current, {
             annotations: { [action.annotation]: action.hash },
           });
+          current = { ...patched, status: current.status };
           break;
+        }
         case "deleteApp":
           await this.d.clients.custom
             .deleteNamespacedCustomObject({
@@ -189,18 +245,14 @@ export class SparkAppController {
             .catch((err: { code?: number }) => {
               if (err.code !== 404) throw err;
             });
-          for (const e of events) this.d.events.emit(current, e);
-          return { app: current, deleted: true };
+          return { app: current, events, deleted: true };
         case "finalizeDeletion":
           await this.removeFinalizer(current);
-          return { app: current, deleted: true };
+          return { app: current, events, deleted: true };
       }
     }
-    if (status !== undefined && JSON.stringify(status) !== JSON.stringify(current.status ?? {})) {
-      current = await this.writeStatus(current, status);
-    }
-    for (const e of events) this.d.events.emit(current, e);
-    return { app: current, requeueAfterMs };
+    const changed = status !== undefined && JSON.stringify(status) !== JSON.stringify(current.status ?? {});
+    return { app: changed ? { ...current, status } : current, events, requeueAfterMs };
   }
 
   /** Replaces the status subresource whole; a stale resourceVersion fails with 409 and the key is retried. */
@@ -222,8 +274,6 @@ export class SparkAppController {
         status,
       },
     })) as SparkApplication;
-    this.d.metrics.observeTransition(app, app.status, status);
-    this.d.metrics.observeExecutors(app, app.status, status);
     this.written.set(
       SparkAppController.keyOf(app.metadata.namespace ?? "default", app.metadata.name ?? ""),
       updated,
