@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import {
   ApiException,
@@ -13,7 +12,8 @@ import {
 import { pino } from "pino";
 import { type Agent, type AgentOptions, startAgent } from "../src/agent/index.js";
 import { requireToolset } from "../src/local/provision/index.js";
-import { freshNamespace, type TestCluster } from "./cluster.js";
+import { freshNamespace, processesMentioning, type TestCluster } from "./cluster.js";
+import { eventually } from "./poll.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -87,24 +87,12 @@ export async function agentTest(prefix: string, opts: Partial<AgentOptions> = {}
   };
 }
 
-export async function waitFor<T>(
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined | false>,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return eventually(what, fn, { timeoutMs, intervalMs: 250, retryErrors: true });
 }
 
 export async function podPhase(
@@ -161,16 +149,7 @@ export async function kubectl(
   }
 }
 
-/** Live (non-zombie) processes whose command line contains `marker`. */
+/** Live (non-zombie) processes other than this one whose command line contains `marker`. */
 export function processesWith(marker: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${d}/cmdline`, "utf8").includes(marker)) out.push(Number(d));
-    } catch {}
-  }
-  return out;
+  return processesMentioning(marker).filter((pid) => pid !== process.pid);
 }

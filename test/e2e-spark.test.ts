@@ -14,6 +14,7 @@ import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import { type RunningOperator, startOperator } from "../src/operator/operator.js";
 import { down, privateCluster, processesMentioning, type TestCluster } from "./cluster.js";
+import { eventually } from "./poll.js";
 
 const NS = "default";
 const VIRTUAL_TAINT = { key: "virtual-kubelet.io/provider", value: "alibabacloud", effect: "NoSchedule" };
@@ -79,19 +80,12 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
     });
   const get = async (name: string) =>
     (await custom.getNamespacedCustomObject({ ...ref, name })) as SparkApplication;
-  const waitFor = async <T>(
+  const waitFor = <T>(
     what: string,
     check: () => Promise<T | undefined | false>,
     timeoutMs = 300_000,
-  ): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  };
+  ): Promise<T> => eventually(what, check, { timeoutMs, intervalMs: 500 });
+
   const terminal = (name: string) =>
     waitFor(`${name} to finish`, async () => {
       const app = await get(name);

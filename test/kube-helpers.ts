@@ -1,21 +1,15 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import { ApiextensionsV1Api, KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { createIfAbsent } from "../src/kube/retry.js";
+import { eventually as poll } from "./poll.js";
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(
+/** Polls `check` (every 20 ms) until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export function eventually<T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+  return poll(what, check, { timeoutMs, intervalMs: 20 });
 }
 
 /**

@@ -6,6 +6,7 @@ import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import { type RunningOperator, startOperator } from "../src/operator/operator.js";
 import type { DecideConfig } from "../src/operator/sparkapplication/index.js";
 import { freshNamespace, type TestCluster } from "./cluster.js";
+import { eventually } from "./poll.js";
 
 export interface OperatorHarness {
   ns: string;
@@ -67,17 +68,10 @@ export async function operatorHarness(
     async patchSpec(name, spec) {
       await custom.patchNamespacedCustomObject({ ...ref, name, body: { spec } }, mergePatchOptions);
     },
-    async until(what, check, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last: unknown;
-      for (;;) {
-        last = await check();
-        if (last !== undefined && last !== false) return last as never;
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    until(what, check, timeoutMs = 20_000) {
+      return eventually(what, check, { timeoutMs });
     },
+
     async setPodPhase(pod, phase, exitCode) {
       const terminated = phase === "Succeeded" || phase === "Failed";
       const container = {

@@ -32,6 +32,7 @@ import {
 } from "../src/operator/scheduled-controller.js";
 import { freshNamespace, type TestCluster } from "./cluster.js";
 import { basicApp } from "./operator-fixture.js";
+import { eventually } from "./poll.js";
 
 export interface ScheduledHarness {
   ns: string;
@@ -158,16 +159,8 @@ export async function scheduledHarness(prefix: string): Promise<ScheduledHarness
       });
       return list.items.sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
     },
-    async until(what, check, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last: unknown;
-      for (;;) {
-        last = await check();
-        if (last !== undefined && last !== false) return last as never;
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    until(what, check, timeoutMs = 15_000) {
+      return eventually(what, check, { timeoutMs });
     },
   };
   return h;
