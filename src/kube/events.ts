@@ -24,6 +24,11 @@ export interface EventRecorderOptions {
   cacheSize?: number;
   /** Events waiting to be written before new ones are dropped (default 1000). */
   maxPending?: number;
+  /**
+   * Writes in flight at once (default 8). Events about one object are always written one after another, in
+   * order; events about different objects go in parallel, so a burst is not limited to one round trip each.
+   */
+  concurrency?: number;
   log?: KubeLog;
 }
 
@@ -37,9 +42,9 @@ interface Written {
 
 /**
  * Records core/v1 Events about objects, like client-go's EventRecorder. Recording never blocks or throws:
- * events are written in the background, in order; failures are logged and the event dropped. An event
- * identical to one already written (same object, type, reason and message) bumps that Event's `count` and
- * `lastTimestamp` with a merge patch instead of creating another.
+ * events are written in the background (in order for each object; see `concurrency`); failures are logged and
+ * the event dropped. An event identical to one already written (same object, type, reason and message) bumps
+ * that Event's `count` and `lastTimestamp` with a merge patch instead of creating another.
  */
 export class EventRecorder {
   private readonly core: CoreV1Api;
@@ -49,7 +54,8 @@ export class EventRecorder {
   private readonly maxPending: number;
   private readonly log: KubeLog;
   private readonly written = new Map<string, Written>();
-  private tail: Promise<void> = Promise.resolve();
+  /** Serial chains of writes; an object's events always go to the same one. */
+  private readonly lanes: Promise<void>[];
   private pending = 0;
   private sequence = 0;
 
@@ -60,6 +66,7 @@ export class EventRecorder {
     this.cacheSize = opts.cacheSize ?? 4096;
     this.maxPending = opts.maxPending ?? 1000;
     this.log = opts.log ?? stderrLog;
+    this.lanes = Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, () => Promise.resolve());
   }
 
   /** Queues an event about `involved`. Returns at once. */
@@ -77,7 +84,8 @@ export class EventRecorder {
     const at = new Date();
     const text =
       message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : message;
-    this.tail = this.tail
+    const lane = laneOf(`${ref.namespace}/${ref.kind}/${ref.name}/${ref.uid}`, this.lanes.length);
+    this.lanes[lane] = (this.lanes[lane] as Promise<void>)
       .then(() => this.write(ref, type, reason, text, at))
       .catch((err) =>
         this.log.warn(
@@ -89,8 +97,8 @@ export class EventRecorder {
   }
 
   /** Resolves once every event queued so far has been written (or dropped). */
-  flush(): Promise<void> {
-    return this.tail;
+  async flush(): Promise<void> {
+    await Promise.all(this.lanes);
   }
 
   private async write(
@@ -153,6 +161,13 @@ export class EventRecorder {
     const unique = (BigInt(at.getTime()) * 1_000_000n + BigInt(this.sequence++ % 1_000_000)).toString(16);
     return `${objectName.slice(0, 200)}.${unique}`;
   }
+}
+
+/** A lane index from an object key (FNV-1a). */
+function laneOf(key: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
 }
 
 function toReference(involved: InvolvedObject): V1ObjectReference {
