@@ -32,6 +32,11 @@ export interface InformerOptions<T> {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Objects per list page (default 500). */
   pageSize?: number;
+  /**
+   * Drop `metadata.managedFields` before objects are converted and cached (default false), like
+   * controller-runtime's TransformStripManagedFields: half the memory of a cached pod, and less to convert.
+   */
+  stripManagedFields?: boolean;
   log?: KubeLog;
 }
 
@@ -180,7 +185,7 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
         },
         stopped,
       )) as ListPage;
-      for (const raw of page.items ?? []) items.push(fromWire<T>(this.opts.resource, raw));
+      for (const raw of page.items ?? []) items.push(this.decode(raw));
       resourceVersion = page.metadata?.resourceVersion ?? "";
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
@@ -271,7 +276,7 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
       if (resourceVersion) this.resourceVersion = resourceVersion;
       return;
     }
-    const obj = fromWire<T>(this.opts.resource, raw);
+    const obj = this.decode(raw);
     const name = obj.metadata?.name ?? "";
     if (type === "ADDED" || type === "MODIFIED") {
       const old = this.store.upsert(obj);
@@ -282,6 +287,12 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
       if (old) this.deliver(this.handlers, (h) => h.onDelete?.(obj));
     }
     if (resourceVersion) this.resourceVersion = resourceVersion;
+  }
+
+  /** A server object (parsed JSON, ours to change) as it is cached. */
+  private decode(raw: KubernetesObject): T {
+    if (this.opts.stripManagedFields && raw.metadata?.managedFields) delete raw.metadata.managedFields;
+    return fromWire<T>(this.opts.resource, raw);
   }
 
   private resync(): void {
