@@ -45,8 +45,12 @@ export interface SubmitBenchOptions {
   cpuProfDir?: string;
   /** Extra arguments for `sparkplane operator`. */
   operatorArgs: string[];
+  /** Extra arguments for the operator's node (e.g. --heapsnapshot-signal=SIGUSR2). */
+  nodeArgs?: string[];
   /** Give up waiting for driver pods after this long (default from the app count). */
   timeoutMs?: number;
+  /** GOGC of the control plane's Go processes (etcd, kube-apiserver, controller-manager, scheduler). */
+  gogc?: number;
   /** Keep the embedded cluster running afterwards (its state dir is printed). */
   keep: boolean;
   log: (line: string) => void;
@@ -100,6 +104,8 @@ export interface RunResult {
   settleSeconds: number;
   /** CPU seconds of each process over the same interval as operatorCpuSeconds. */
   cpuSecondsByProcess: Record<string, number>;
+  /** Peak RSS (VmHWM) of each control-plane process at the end of the run (MB). */
+  peakRssMBByProcess: Record<string, number>;
   /** sparkplane_submit_duration_milliseconds: mean in the operator. */
   operatorSubmitMeanMs: number;
   /** workqueue_queue_duration_seconds mean (ms): time keys waited for a worker. */
@@ -123,6 +129,8 @@ export interface SubmitBenchResult extends Partial<RunResult> {
     loadAverageAtEnd: number[];
   };
   kubernetesVersion: string;
+  /** GOGC given to the control plane's Go processes (null: Go's default, 100). */
+  controlPlaneGOGC: number | null;
   /** How apiRequestsPerApp was counted. */
   apiRequestMethod: string;
   runs: RunResult[];
@@ -157,23 +165,36 @@ export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBe
   const loadAverageAtStart = loadavg().map((v) => round(v, 2));
   log(`load average at start: ${loadAverageAtStart.join(" ")} (${cpus().length} CPUs)`);
   await provision({ quiet: true });
-  const stateDir = mkdtempSync(join(tmpdir(), "sparkplane-bench-"));
-  log(`starting a fresh embedded control plane in ${stateDir} (no agent, no operator)`);
-  const t0 = Date.now();
-  const cluster = await up({ stateDir, agent: false, operator: false, exitWith: process.pid });
-  log(`control plane ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cluster.server}`);
-  const admin = new KubeHttp(readKubeconfig(cluster.kubeconfig));
+  // The supervisor and the components it starts inherit this process's environment.
+  if (opts.gogc !== undefined) process.env.GOGC = String(opts.gogc);
+  else delete process.env.GOGC;
+  const plan: { submitter: SubmitterKind; apps: number }[] =
+    opts.submitter === "both"
+      ? [
+          { submitter: "native", apps: opts.apps },
+          { submitter: "spark-submit", apps: opts.sparkSubmitApps },
+        ]
+      : [{ submitter: opts.submitter, apps: opts.apps }];
   const runs: RunResult[] = [];
-  try {
-    const operatorKubeconfig = await operatorIdentity(admin, stateDir);
-    const plan: { submitter: SubmitterKind; apps: number }[] =
-      opts.submitter === "both"
-        ? [
-            { submitter: "native", apps: opts.apps },
-            { submitter: "spark-submit", apps: opts.sparkSubmitApps },
-          ]
-        : [{ submitter: opts.submitter, apps: opts.apps }];
-    for (const p of plan) {
+  let kubernetesVersion = "";
+  // A fresh control plane for every run, so that no run pays for (or counts) the aftermath of another.
+  for (const p of plan) {
+    const stateDir = mkdtempSync(join(tmpdir(), "sparkplane-bench-"));
+    log(`[${p.submitter}] starting a fresh embedded control plane in ${stateDir} (no agent, no operator)`);
+    const t0 = Date.now();
+    const cluster = await up({
+      stateDir,
+      agent: false,
+      operator: false,
+      ...(opts.keep ? {} : { exitWith: process.pid }),
+    });
+    kubernetesVersion = cluster.kubernetesVersion;
+    log(
+      `[${p.submitter}] control plane ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cluster.server}`,
+    );
+    const admin = new KubeHttp(readKubeconfig(cluster.kubeconfig));
+    try {
+      const operatorKubeconfig = await operatorIdentity(admin, stateDir);
       runs.push(
         await runOne(opts, {
           ...p,
@@ -183,13 +204,13 @@ export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBe
           operatorKubeconfig,
         }),
       );
-    }
-  } finally {
-    admin.close();
-    if (opts.keep) log(`cluster kept running: sparkplane down --state-dir ${stateDir}`);
-    else {
-      await down(stateDir);
-      rmSync(stateDir, { recursive: true, force: true });
+    } finally {
+      admin.close();
+      if (opts.keep) log(`[${p.submitter}] cluster kept running: sparkplane down --state-dir ${stateDir}`);
+      else {
+        await down(stateDir);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
     }
   }
   const primary = runs[0];
@@ -206,7 +227,8 @@ export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBe
       loadAverageAtStart,
       loadAverageAtEnd: loadavg().map((v) => round(v, 2)),
     },
-    kubernetesVersion: cluster.kubernetesVersion,
+    kubernetesVersion,
+    controlPlaneGOGC: opts.gogc ?? null,
     apiRequestMethod: API_REQUEST_METHOD,
     ...primary,
     runs,
@@ -368,7 +390,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
   await ensureSparkServiceAccount(loadKubeConfig(ctx.adminKubeconfig), ns);
 
   const port = await freePort();
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...(opts.nodeArgs ?? [])];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     nodeArgs.push(
@@ -400,6 +422,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     operatorGone = true;
   });
   const pid = operator.pid!;
+  log(`operator pid ${pid}; log ${operatorLog}`);
   let watch: ReturnType<KubeHttp["watch"]> | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -592,6 +615,13 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     };
     for (const [n, v] of Object.entries(cpuAfter)) cpuSecondsByProcess[n] = round(v - (cpuBefore[n] ?? 0), 2);
 
+    const peakRssMBByProcess: Record<string, number> = { operator: round(mem.peakRss, 1) };
+    for (const [n, p] of Object.entries(cpPids)) {
+      try {
+        peakRssMBByProcess[n] = round(memoryMB(p).peakRss, 1);
+      } catch {}
+    }
+
     const result: RunResult = {
       submitter,
       namespace: ns,
@@ -622,6 +652,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
       apiRequestsAllClientsPerApp: perApp,
       settleSeconds: round((settled - lastPod) / 1000, 2),
       cpuSecondsByProcess,
+      peakRssMBByProcess,
       operatorSubmitMeanMs: histMean("sparkplane_submit_duration_milliseconds"),
       operatorQueueWaitMeanMs: histMean("workqueue_queue_duration_seconds", 1000),
       reconciles: sumOf(om, "sparkplane_reconcile_duration_seconds_count"),
@@ -700,7 +731,8 @@ function gitCommit(): string {
 export function formatResult(r: SubmitBenchResult): string {
   const lines: string[] = [];
   lines.push(
-    `sparkplane bench submit — ${r.date} — commit ${r.commit} — Kubernetes ${r.kubernetesVersion}`,
+    `sparkplane bench submit — ${r.date} — commit ${r.commit} — Kubernetes ${r.kubernetesVersion}` +
+      (r.controlPlaneGOGC === null ? "" : ` — control plane GOGC=${r.controlPlaneGOGC}`),
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGB} GB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ` +
       `load ${r.machine.loadAverageAtStart.join(" ")} -> ${r.machine.loadAverageAtEnd.join(" ")}`,
   );
@@ -720,6 +752,9 @@ export function formatResult(r: SubmitBenchResult): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
       `  CPU s by process       ${Object.entries(run.cpuSecondsByProcess)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+      `  peak RSS MB by process ${Object.entries(run.peakRssMBByProcess)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
       `  operator internals     submit mean ${run.operatorSubmitMeanMs} ms, queue wait mean ${run.operatorQueueWaitMeanMs} ms, ${run.reconciles} reconciles, settled ${run.settleSeconds} s after the last pod`,

@@ -14,8 +14,10 @@ interface SubmitFlags {
   steadySeconds: number;
   cpuProf?: string;
   operatorArg: string[];
+  nodeArg: string[];
   timeoutSeconds?: number;
   json?: string;
+  gogc?: number;
   keep?: boolean;
 }
 
@@ -60,9 +62,20 @@ export function registerBench(program: Command): void {
       [] as string[],
     )
     .option(
+      "--node-arg <arg>",
+      "extra argument for the operator's node, e.g. --heapsnapshot-signal=SIGUSR2 (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option(
       "--timeout-seconds <s>",
       "give up waiting for driver pods after this long",
       positive("--timeout-seconds"),
+    )
+    .option(
+      "--gogc <n>",
+      "GOGC of the control plane's Go processes (default: Go's 100); trades their memory for CPU",
+      positive("--gogc"),
     )
     .option("--json <file>", "also write the figures to this file")
     .option("--keep", "leave the embedded cluster running afterwards")
@@ -81,7 +94,9 @@ export function registerBench(program: Command): void {
         steadySeconds: flags.steadySeconds,
         cpuProfDir: flags.cpuProf,
         operatorArgs: flags.operatorArg,
+        nodeArgs: flags.nodeArg,
         timeoutMs: flags.timeoutSeconds ? flags.timeoutSeconds * 1000 : undefined,
+        gogc: flags.gogc,
         keep: Boolean(flags.keep),
         log: (line) => console.error(line),
       });
