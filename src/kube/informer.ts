@@ -33,10 +33,11 @@ export interface InformerOptions<T> {
   /** Objects per list page (default 500). */
   pageSize?: number;
   /**
-   * Drop `metadata.managedFields` before objects are converted and cached (default false), like
-   * controller-runtime's TransformStripManagedFields: half the memory of a cached pod, and less to convert.
+   * Applied to every object from the server (parsed JSON, before conversion to the resource's model) before
+   * it is cached and handed to handlers, like client-go's TransformFunc: e.g. `stripManagedFields`, or
+   * dropping what a controller never reads, to save memory and conversion. May change `raw` in place.
    */
-  stripManagedFields?: boolean;
+  transform?: (raw: KubernetesObject) => KubernetesObject;
   log?: KubeLog;
 }
 
@@ -54,6 +55,15 @@ export interface SharedInformer<T extends KubernetesObject> {
   hasSynced(): boolean;
   /** Resolves true once synced, false if `timeoutMs` passes first. */
   waitForSync(timeoutMs: number): Promise<boolean>;
+}
+
+/**
+ * A `transform` that drops `metadata.managedFields` (controller-runtime's TransformStripManagedFields): about
+ * half of a cached pod or SparkApplication, and never read by a controller.
+ */
+export function stripManagedFields(raw: KubernetesObject): KubernetesObject {
+  if (raw.metadata?.managedFields) delete raw.metadata.managedFields;
+  return raw;
 }
 
 type WatchEnd = "closed" | "expired";
@@ -291,8 +301,7 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
 
   /** A server object (parsed JSON, ours to change) as it is cached. */
   private decode(raw: KubernetesObject): T {
-    if (this.opts.stripManagedFields && raw.metadata?.managedFields) delete raw.metadata.managedFields;
-    return fromWire<T>(this.opts.resource, raw);
+    return fromWire<T>(this.opts.resource, this.opts.transform ? this.opts.transform(raw) : raw);
   }
 
   private resync(): void {

@@ -11,7 +11,7 @@ import { pino } from "pino";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
 import { EventRecorder } from "../kube/events.js";
-import { createInformer, type SharedInformer } from "../kube/informer.js";
+import { createInformer, type SharedInformer, stripManagedFields } from "../kube/informer.js";
 import { LeaderElector } from "../kube/leader-election.js";
 import { Resources, type ResourceType } from "../kube/resource.js";
 import { labelIndex } from "../kube/store.js";
@@ -68,6 +68,17 @@ const SPARK_POD_SELECTOR = "spark-role";
 const APP_INDEX = "app";
 const APP_ID_INDEX = "appId";
 
+/** Cached pods: metadata (without managedFields) and status. */
+function withoutSpec(raw: KubernetesObject): KubernetesObject {
+  const { spec: _spec, ...rest } = stripManagedFields(raw) as KubernetesObject & { spec?: unknown };
+  return rest;
+}
+
+/** Cached Services: metadata only (without managedFields). */
+function metadataOnly(raw: KubernetesObject): KubernetesObject {
+  return { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripManagedFields(raw).metadata };
+}
+
 function lister<T>(
   informer: SharedInformer<KubernetesObject>,
   indexByLabel: Record<string, string>,
@@ -116,7 +127,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     namespaces: opts.namespaces,
     resyncPeriodMs: opts.resyncMs,
     log: kubeLog(log),
-    stripManagedFields: true,
+    transform: stripManagedFields,
   };
   // Custom objects stay plain JSON (string timestamps), so this informer holds them as KubernetesObject.
   const apps = createInformer<KubernetesObject>(opts.kc, {
@@ -139,6 +150,8 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   const pods = createInformer<V1Pod>(opts.kc, {
     ...informerOpts,
     resource: Resources.pods,
+    // The controller reads Spark pods' metadata and status only: their spec (most of a pod) is not cached.
+    transform: withoutSpec,
     labelSelector: SPARK_POD_SELECTOR,
     indexers: {
       [APP_INDEX]: labelIndex(OperatorLabel.AppName),
@@ -148,6 +161,8 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   const services = createInformer<V1Service>(opts.kc, {
     ...informerOpts,
     resource: Resources.services,
+    // Only whether a Service exists matters here: its metadata is cached, not its spec or status.
+    transform: metadataOnly,
     labelSelector: OperatorLabel.AppName,
   });
   const controller = new SparkAppController({

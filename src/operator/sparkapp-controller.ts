@@ -274,6 +274,8 @@ export class SparkAppController {
         status,
       },
     })) as SparkApplication;
+    // Kept until the informer catches up (minutes, behind a burst): without managedFields, as cached.
+    delete updated.metadata.managedFields;
     this.written.set(
       SparkAppController.keyOf(app.metadata.namespace ?? "default", app.metadata.name ?? ""),
       updated,
