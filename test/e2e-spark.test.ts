@@ -218,15 +218,15 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
         ? app
         : undefined;
     });
-    const pods = [
-      await core.readNamespacedPod({ name: running.status!.driverInfo!.podName!, namespace: NS }),
-      ...(await executorsOf(running)),
-    ];
-    const uids = pods.map((p) => p.metadata!.uid!);
-    assert.ok(
-      uids.every((u) => processesMentioning(u).length > 0),
-      "every pod has live processes",
-    );
+    // The app turns RUNNING with its first running executor; wait until every pod's process has started.
+    const uids = await waitFor("live processes for the driver and both executors", async () => {
+      const pods = [
+        await core.readNamespacedPod({ name: running.status!.driverInfo!.podName!, namespace: NS }),
+        ...(await executorsOf(await get("spark-long"))),
+      ];
+      const ids = pods.map((p) => p.metadata!.uid!);
+      return pods.length === 3 && ids.every((u) => processesMentioning(u).length > 0) ? ids : undefined;
+    });
     const t0 = Date.now();
     await custom.deleteNamespacedCustomObject({ ...ref, name: "spark-long" });
     await waitFor(
