@@ -61,14 +61,27 @@ export class KubeHttp {
 
   constructor(
     readonly endpoint: KubeEndpoint,
-    opts: { maxSockets?: number } = {},
+    opts: {
+      maxSockets?: number /** Skip the server certificate check (self-signed loopback servers). */;
+      insecure?: boolean;
+    } = {},
   ) {
     this.base = new URL(endpoint.server);
-    this.agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64, ca: endpoint.caPem });
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: opts.maxSockets ?? 64,
+      ca: endpoint.caPem,
+      ...(opts.insecure ? { rejectUnauthorized: false } : {}),
+    });
   }
 
   /** Sends a request; resolves with the body text of a 2xx answer, rejects with KubeHttpError otherwise. */
-  raw(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<string> {
+  async raw(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<string> {
+    return (await this.bytes(method, path, body, contentType)).toString("utf8");
+  }
+
+  /** As `raw`, with the body as bytes. */
+  bytes(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<Buffer> {
     this.requests++;
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -92,10 +105,10 @@ export class KubeHttp {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
+            const data = Buffer.concat(chunks);
             const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) resolve(text);
-            else reject(new KubeHttpError(status, method, path, text));
+            if (status >= 200 && status < 300) resolve(data);
+            else reject(new KubeHttpError(status, method, path, data.toString("utf8")));
           });
           res.on("error", reject);
         },

@@ -10,146 +10,29 @@ import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parse } from "yaml";
-import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
+import { GROUP, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import { loadKubeConfig } from "../kube/config.js";
 import { down, status, up } from "../local/cluster.js";
-import { SPARKPLANE_BIN } from "../local/components.js";
+import { readClusterState } from "../local/cluster-state.js";
+import { PROFILING_ENV, SPARKPLANE_BIN } from "../local/components.js";
 import { adminKubeconfig } from "../local/kubeconfig.js";
+import { statePaths } from "../local/paths.js";
 import { freePort } from "../local/ports.js";
 import { examplesSourceDir } from "../local/provision/examples.js";
 import { provision } from "../local/provision/index.js";
 import { ensureSparkServiceAccount } from "../local/spark-rbac.js";
+import { createApps } from "./app-load.js";
+import { type DriverPodWatch, watchDriverPods } from "./driver-pod-watch.js";
+import { profileGoComponents } from "./go-profile.js";
 import { KubeHttp, readKubeconfig } from "./kube-http.js";
 import { cpuTimes, memoryMB, treeRssMB } from "./proc.js";
 import { diffCounts, parsePromText, type Sample, sumBy, sumOf } from "./prom-text.js";
-import { type LatencySummary, peakWindowRate, ratePerSecond, round, summarize } from "./stats.js";
-
-export type SubmitterKind = "native" | "spark-submit";
-
-export interface SubmitBenchOptions {
-  /** SparkApplications of the native run (and of a spark-submit-only run). */
-  apps: number;
-  /** Creations per second; undefined = one burst (`concurrency` creations in flight). */
-  rate?: number;
-  submitter: SubmitterKind | "both";
-  /** SparkApplications of the spark-submit run when `submitter` is "both" (each one is a JVM). */
-  sparkSubmitApps: number;
-  /** The operator's --workers. */
-  workers: number;
-  /** Burst mode: creations in flight at once. */
-  concurrency: number;
-  /** After the burst settles, watch the operator's memory for `steadySeconds` more. */
-  steady: boolean;
-  steadySeconds: number;
-  /** Write the operator's V8 CPU profile (node --cpu-prof) into this directory. */
-  cpuProfDir?: string;
-  /** Extra arguments for `sparkplane operator`. */
-  operatorArgs: string[];
-  /** Extra arguments for the operator's node (e.g. --heapsnapshot-signal=SIGUSR2). */
-  nodeArgs?: string[];
-  /** Give up waiting for driver pods after this long (default from the app count). */
-  timeoutMs?: number;
-  /** GOGC of the control plane's Go processes (etcd, kube-apiserver, controller-manager, scheduler). */
-  gogc?: number;
-  /** Keep the embedded cluster running afterwards (its state dir is printed). */
-  keep: boolean;
-  log: (line: string) => void;
-}
-
-/** The figures of one submitter's run. */
-export interface RunResult {
-  submitter: SubmitterKind;
-  namespace: string;
-  apps: number;
-  /** Apps whose driver pod the watch saw. */
-  appsWithDriverPod: number;
-  mode: "burst" | "rate";
-  ratePerSec: number | null;
-  concurrency: number | null;
-  workers: number;
-  /** appsWithDriverPod / (last driver pod ADDED - first create sent), apps/s. */
-  throughputAppsPerSec: number;
-  /** The most driver pods seen in any 5 s window, per second. */
-  peakThroughput5sAppsPerSec: number;
-  /** Seconds from the first create sent to the last driver pod seen. */
-  burstSeconds: number;
-  /** Seconds the bench took to create every SparkApplication. */
-  createSeconds: number;
-  createErrors: number;
-  /** Create response received -> driver pod ADDED received, per app (ms). */
-  latencyMs: LatencySummary;
-  /** Create request sent -> driver pod ADDED received (ms). */
-  latencyFromRequestMs: LatencySummary;
-  /** Duration of the bench's create requests (ms). */
-  createRequestMs: LatencySummary;
-  /** Operator CPU (user + system, plus its reaped children: the spark-submit JVMs), first create -> settled. */
-  operatorCpuSeconds: number;
-  /** Of which the operator process itself. */
-  operatorCpuSecondsSelf: number;
-  operatorCpuMsPerApp: number;
-  /** CPU of start-up and cache sync, before the first create. */
-  operatorStartupCpuSeconds: number;
-  /** VmHWM of the operator process. */
-  operatorPeakRssMB: number;
-  /** Highest sampled RSS of the operator and its children (the spark-submit JVMs), sampled every 250 ms. */
-  operatorTreePeakRssMB: number;
-  operatorRssAfterSettleMB: number;
-  operatorHeapUsedAfterSettleMB: number;
-  /** The operator's API requests (APF flow schema of its identity) / apps. */
-  apiRequestsPerApp: number;
-  apiRequestsOperator: number;
-  /** Every client's requests (apiserver_request_total delta) by "VERB resource[/subresource]", per app. */
-  apiRequestsAllClientsPerApp: Record<string, number>;
-  /** Seconds from the last driver pod to a quiet operator (queue empty, no API requests for 3 s). */
-  settleSeconds: number;
-  /** CPU seconds of each process over the same interval as operatorCpuSeconds. */
-  cpuSecondsByProcess: Record<string, number>;
-  /** Peak RSS (VmHWM) of each control-plane process at the end of the run (MB). */
-  peakRssMBByProcess: Record<string, number>;
-  /** sparkplane_submit_duration_milliseconds: mean in the operator. */
-  operatorSubmitMeanMs: number;
-  /** workqueue_queue_duration_seconds mean (ms): time keys waited for a worker. */
-  operatorQueueWaitMeanMs: number;
-  reconciles: number;
-  steady?: { seconds: number; rssMB: { min: number; max: number; last: number } };
-  cpuProfile?: string;
-}
-
-export interface SubmitBenchResult extends Partial<RunResult> {
-  benchmark: "submit";
-  date: string;
-  commit: string;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGB: number;
-    kernel: string;
-    node: string;
-    loadAverageAtStart: number[];
-    loadAverageAtEnd: number[];
-  };
-  kubernetesVersion: string;
-  /** GOGC given to the control plane's Go processes (null: Go's default, 100). */
-  controlPlaneGOGC: number | null;
-  /** How apiRequestsPerApp was counted. */
-  apiRequestMethod: string;
-  runs: RunResult[];
-  comparison?: {
-    nativeThroughputAppsPerSec: number;
-    sparkSubmitThroughputAppsPerSec: number;
-    /** native / spark-submit throughput. */
-    throughputRatio: number;
-    /** spark-submit / native p50 latency. */
-    latencyP50Ratio: number;
-    /** spark-submit / native operator CPU per app. */
-    cpuPerAppRatio: number;
-  };
-}
+import type { RunResult, SubmitBenchOptions, SubmitBenchResult, SubmitterKind } from "./result.js";
+import { peakWindowRate, ratePerSecond, round, summarize } from "./stats.js";
 
 const OPERATOR_SA_NAMESPACE = "sparkplane-bench-system";
 const OPERATOR_SA = "sparkplane-operator";
 const FLOW_SCHEMA = "sparkplane-bench-operator";
-const APP_LABEL = OperatorLabel.AppName;
 
 export const API_REQUEST_METHOD =
   "The operator runs as its own ServiceAccount (bound to cluster-admin) and a FlowSchema of that identity " +
@@ -168,6 +51,8 @@ export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBe
   // The supervisor and the components it starts inherit this process's environment.
   if (opts.gogc !== undefined) process.env.GOGC = String(opts.gogc);
   else delete process.env.GOGC;
+  if (opts.cpuProfDir) process.env[PROFILING_ENV] = "1";
+  else delete process.env[PROFILING_ENV];
   const plan: { submitter: SubmitterKind; apps: number }[] =
     opts.submitter === "both"
       ? [
@@ -354,6 +239,32 @@ async function operatorMetrics(port: number): Promise<Sample[]> {
   return parsePromText(await res.text());
 }
 
+/** CPU profiles of the API server, controller-manager and scheduler, from the first create on. */
+function profileControlPlane(
+  stateDir: string,
+  dir: string,
+  submitter: SubmitterKind,
+  seconds: number,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const state = readClusterState(statePaths(stateDir).clusterJson);
+  const endpoint = readKubeconfig(statePaths(stateDir).kubeconfig);
+  if (!state) return Promise.resolve([]);
+  const at = (port: number) => `https://127.0.0.1:${port}`;
+  log(`profiling the control plane for ${seconds} s (Go pprof)`);
+  return profileGoComponents(
+    [
+      { name: `${submitter}-kube-apiserver`, server: at(state.ports.apiserver) },
+      { name: `${submitter}-kube-controller-manager`, server: at(state.ports.controllerManager) },
+      { name: `${submitter}-kube-scheduler`, server: at(state.ports.scheduler) },
+    ],
+    endpoint,
+    seconds,
+    dir,
+    log,
+  );
+}
+
 function controlPlanePids(stateDir: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const c of status(stateDir).components) if (c.pid !== undefined && c.alive) out[c.name] = c.pid;
@@ -423,45 +334,15 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
   });
   const pid = operator.pid!;
   log(`operator pid ${pid}; log ${operatorLog}`);
-  let watch: ReturnType<KubeHttp["watch"]> | undefined;
+  let podWatch: DriverPodWatch | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
     await waitReady(port, () => operatorGone, operatorLog);
     const startupCpu = totalCpu(pid);
 
-    // Driver pods: list for a resourceVersion, then watch from it, recording when each app's first appears.
-    const selector = encodeURIComponent("spark-role=driver");
-    const podsPath = `/api/v1/namespaces/${ns}/pods`;
-    const list = await admin.json<{ metadata: { resourceVersion: string } }>(
-      "GET",
-      `${podsPath}?labelSelector=${selector}&limit=1`,
-    );
-    const podAt = new Map<string, number>();
-    let allSeen: () => void = () => {};
-    const allSeenP = new Promise<void>((resolve) => {
-      allSeen = resolve;
-    });
-    let lastRv = list.metadata.resourceVersion;
-    const onEvent = (type: string, obj: unknown, at: number) => {
-      const o = obj as { metadata?: { labels?: Record<string, string>; resourceVersion?: string } };
-      if (o.metadata?.resourceVersion) lastRv = o.metadata.resourceVersion;
-      if (type !== "ADDED") return;
-      const app = o.metadata?.labels?.[APP_LABEL];
-      if (app && !podAt.has(app)) {
-        podAt.set(app, at);
-        if (podAt.size >= apps) allSeen();
-      }
-    };
-    let watching = true;
-    const watchLoop = (async () => {
-      while (watching) {
-        watch = admin.watch(
-          `${podsPath}?watch=1&labelSelector=${selector}&resourceVersion=${lastRv}&timeoutSeconds=3600`,
-          onEvent,
-        );
-        await watch.done.catch((err: Error) => log(`pod watch ended: ${err.message}; rewatching`));
-      }
-    })();
+    const pods = await watchDriverPods(admin, ns, apps, log);
+    podWatch = pods;
+    const podAt = pods.seenAt;
 
     const before = await apiserverMetrics(admin);
     const cpPids = controlPlanePids(ctx.stateDir);
@@ -477,63 +358,36 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
 
     // The SparkApplications.
     const template = appTemplate();
-    const appsPath = `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${SparkApplicationNames.plural}`;
-    const sentAt: number[] = new Array(apps);
-    const createdAt: number[] = new Array(apps);
-    let createErrors = 0;
     const nameOf = (i: number) => `${submitter === "native" ? "n" : "s"}-${i}`;
-    const createOne = async (i: number) => {
-      const body = JSON.stringify({
-        ...template,
-        metadata: { ...(template.metadata as object), name: nameOf(i), namespace: ns },
-      });
-      sentAt[i] = performance.now();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await admin.raw("POST", appsPath, body);
-          createdAt[i] = performance.now();
-          return;
-        } catch (err) {
-          createErrors++;
-          if (attempt >= 5) {
-            log(`create ${nameOf(i)} failed: ${(err as Error).message}`);
-            return;
-          }
-          await sleep(100 * 2 ** attempt);
-        }
-      }
-    };
     const mode = opts.rate ? `${opts.rate} apps/s` : `one burst, ${opts.concurrency} in flight`;
     log(`creating ${apps} SparkApplications (${mode}); operator --workers ${opts.workers}`);
-    const firstSent = performance.now();
+    const goProfiles = opts.cpuProfDir
+      ? profileControlPlane(ctx.stateDir, opts.cpuProfDir, submitter, opts.cpuProfSeconds ?? 30, log)
+      : undefined;
+    const load = createApps(admin, {
+      path: `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${SparkApplicationNames.plural}`,
+      count: apps,
+      body: (i) =>
+        JSON.stringify({
+          ...template,
+          metadata: { ...(template.metadata as object), name: nameOf(i), namespace: ns },
+        }),
+      ...(opts.rate ? { rate: opts.rate } : {}),
+      concurrency: opts.concurrency,
+      log,
+    });
     const progress = setInterval(
-      () => log(`  ${createdAt.filter(Boolean).length}/${apps} created, ${podAt.size}/${apps} driver pods`),
+      () => log(`  ${load.created}/${apps} created, ${podAt.size}/${apps} driver pods`),
       5000,
     );
-    const creates: Promise<void>[] = [];
-    if (opts.rate) {
-      const interval = 1000 / opts.rate;
-      for (let i = 0; i < apps; i++) {
-        const due = firstSent + i * interval;
-        const wait = due - performance.now();
-        if (wait > 1) await sleep(wait);
-        creates.push(createOne(i));
-      }
-    } else {
-      let next = 0;
-      const worker = async () => {
-        while (next < apps) await createOne(next++);
-      };
-      for (let w = 0; w < Math.min(opts.concurrency, apps); w++) creates.push(worker());
-    }
-    await Promise.all(creates);
-    const createsDone = performance.now();
+    await load.finished;
+    const { sentAt, createdAt, firstSent, done: createsDone, errors: createErrors } = load;
     log(`created ${apps} in ${((createsDone - firstSent) / 1000).toFixed(1)} s (${createErrors} errors)`);
 
     const timeoutMs = opts.timeoutMs ?? 120_000 + apps * (submitter === "native" ? 100 : 10_000);
     const giveUp = new AbortController();
     const timedOut = await Promise.race([
-      allSeenP.then(() => false),
+      pods.allSeen.then(() => false),
       sleep(timeoutMs, true, { signal: giveUp.signal }).catch(() => false),
       exited.then(() => true),
     ]);
@@ -658,13 +512,13 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
       reconciles: sumOf(om, "sparkplane_reconcile_duration_seconds_count"),
       ...(steady ? { steady } : {}),
     };
-    watching = false;
-    watch?.stop();
+    await pods.stop();
+    podWatch = undefined;
     await stopOperator(operator, exited);
-    await watchLoop;
     if (opts.cpuProfDir) {
       const file = join(opts.cpuProfDir, `operator-${submitter}.cpuprofile`);
       if (readdirSync(opts.cpuProfDir).includes(`operator-${submitter}.cpuprofile`)) result.cpuProfile = file;
+      result.controlPlaneProfiles = (await goProfiles) ?? [];
     }
     log(
       `${result.throughputAppsPerSec} apps/s, latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms, ` +
@@ -673,7 +527,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     return result;
   } finally {
     if (sampler) clearInterval(sampler);
-    watch?.stop();
+    await podWatch?.stop();
     if (!operatorGone) await stopOperator(operator, exited);
   }
 }
@@ -725,52 +579,4 @@ function gitCommit(): string {
   } catch {
     return "unknown";
   }
-}
-
-/** The figures as a few aligned lines for the terminal. */
-export function formatResult(r: SubmitBenchResult): string {
-  const lines: string[] = [];
-  lines.push(
-    `sparkplane bench submit — ${r.date} — commit ${r.commit} — Kubernetes ${r.kubernetesVersion}` +
-      (r.controlPlaneGOGC === null ? "" : ` — control plane GOGC=${r.controlPlaneGOGC}`),
-    `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGB} GB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ` +
-      `load ${r.machine.loadAverageAtStart.join(" ")} -> ${r.machine.loadAverageAtEnd.join(" ")}`,
-  );
-  for (const run of r.runs) {
-    const mode = run.mode === "rate" ? `${run.ratePerSec} apps/s` : `burst (${run.concurrency} in flight)`;
-    lines.push(
-      "",
-      `${run.submitter}: ${run.apps} apps, ${mode}, --workers ${run.workers}`,
-      `  driver pods            ${run.appsWithDriverPod}/${run.apps} in ${run.burstSeconds} s (creates took ${run.createSeconds} s, ${run.createErrors} errors)`,
-      `  throughput             ${run.throughputAppsPerSec} apps/s (peak 5 s window ${run.peakThroughput5sAppsPerSec})`,
-      `  latency (ms)           p50 ${run.latencyMs.p50}  p95 ${run.latencyMs.p95}  p99 ${run.latencyMs.p99}  max ${run.latencyMs.max}`,
-      `  operator CPU           ${run.operatorCpuSeconds} s (${run.operatorCpuMsPerApp} ms/app; start-up ${run.operatorStartupCpuSeconds} s)`,
-      `  operator memory        peak RSS ${run.operatorPeakRssMB} MB (with children ${run.operatorTreePeakRssMB} MB), after settling ${run.operatorRssAfterSettleMB} MB (heap ${run.operatorHeapUsedAfterSettleMB} MB)`,
-      `  API requests           ${run.apiRequestsPerApp} per app by the operator; all clients per app: ${Object.entries(
-        run.apiRequestsAllClientsPerApp,
-      )
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ")}`,
-      `  CPU s by process       ${Object.entries(run.cpuSecondsByProcess)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ")}`,
-      `  peak RSS MB by process ${Object.entries(run.peakRssMBByProcess)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ")}`,
-      `  operator internals     submit mean ${run.operatorSubmitMeanMs} ms, queue wait mean ${run.operatorQueueWaitMeanMs} ms, ${run.reconciles} reconciles, settled ${run.settleSeconds} s after the last pod`,
-    );
-    if (run.steady)
-      lines.push(
-        `  steady (${run.steady.seconds} s)        RSS ${run.steady.rssMB.min}..${run.steady.rssMB.max} MB with ${run.apps} apps cached`,
-      );
-    if (run.cpuProfile) lines.push(`  CPU profile            ${run.cpuProfile}`);
-  }
-  if (r.comparison) {
-    lines.push(
-      "",
-      `native vs spark-submit: ${r.comparison.throughputRatio}× the throughput, ` +
-        `${r.comparison.latencyP50Ratio}× lower p50 latency, ${r.comparison.cpuPerAppRatio}× less operator CPU per app`,
-    );
-  }
-  return lines.join("\n");
 }

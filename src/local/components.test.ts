@@ -48,3 +48,11 @@ test("service accounts: the apiserver signs and verifies, the controller-manager
   assert.ok(kcm.includes("--root-ca-file=/state/pki/ca.crt"));
   assert.ok(kcm.includes("--leader-elect=false"));
 });
+
+test("Go profiling endpoints are off unless asked for (benchmarks turn them on)", () => {
+  const goComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
+  for (const name of goComponents) assert.ok(byName[name]!.args.includes("--profiling=false"), name);
+  const profiled = controlPlaneComponents(bin, statePaths("/state"), ports, { profiling: true });
+  for (const s of profiled.filter((c) => goComponents.includes(c.name)))
+    assert.ok(s.args.includes("--profiling=true"), s.name);
+});

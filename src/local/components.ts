@@ -43,8 +43,22 @@ export interface ComponentSpec {
   healthUrl: string;
 }
 
+export interface ControlPlaneOptions {
+  /** Serve Go's /debug/pprof on the API server, controller-manager and scheduler (for benchmarks). */
+  profiling?: boolean;
+}
+
+/** Set (to 1) in the environment of `sparkplane up`, turns on ControlPlaneOptions.profiling. */
+export const PROFILING_ENV = "SPARKPLANE_CONTROL_PLANE_PROFILING";
+
 /** The control plane, in start order. Pure: ports, paths and binaries in, command lines out. */
-export function controlPlaneComponents(bin: Binaries, paths: StatePaths, ports: Ports): ComponentSpec[] {
+export function controlPlaneComponents(
+  bin: Binaries,
+  paths: StatePaths,
+  ports: Ports,
+  opts: ControlPlaneOptions = {},
+): ComponentSpec[] {
+  const profiling = `--profiling=${opts.profiling === true}`;
   const pki = (f: Parameters<typeof pkiFile>[1]) => pkiFile(paths.pki, f);
   const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
   const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
@@ -93,7 +107,7 @@ export function controlPlaneComponents(bin: Binaries, paths: StatePaths, ports: 
         `--service-account-signing-key-file=${pki("saPrivateKey")}`,
         "--allow-privileged=true",
         "--kubelet-preferred-address-types=InternalIP",
-        "--profiling=false",
+        profiling,
         `--cert-dir=${join(paths.pki, "serving")}`,
       ],
       healthUrl: `https://127.0.0.1:${ports.apiserver}/readyz`,
@@ -106,14 +120,14 @@ export function controlPlaneComponents(bin: Binaries, paths: StatePaths, ports: 
         `--service-account-private-key-file=${pki("saPrivateKey")}`,
         `--root-ca-file=${pki("caCert")}`,
         `--service-cluster-ip-range=${SERVICE_CIDR}`,
-        "--profiling=false",
+        profiling,
       ],
       healthUrl: `https://127.0.0.1:${ports.controllerManager}/healthz`,
     },
     {
       name: "kube-scheduler",
       command: bin.kubeScheduler,
-      args: [...delegated(ports.scheduler), "--profiling=false"],
+      args: [...delegated(ports.scheduler), profiling],
       healthUrl: `https://127.0.0.1:${ports.scheduler}/healthz`,
     },
   ];

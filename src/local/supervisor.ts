@@ -8,6 +8,7 @@ import {
   type ComponentSpec,
   controlPlaneComponents,
   type Ports,
+  PROFILING_ENV,
   sparkplaneComponents,
 } from "./components.js";
 import { httpStatus, waitFor } from "./health.js";
@@ -83,6 +84,7 @@ export class Supervisor {
       },
       this.paths,
       ports,
+      { profiling: process.env[PROFILING_ENV] === "1" },
     );
     this.state = {
       phase: "starting",

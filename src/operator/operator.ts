@@ -22,7 +22,7 @@ import { startOperatorHttp } from "./http.js";
 import { OperatorMetrics } from "./metrics.js";
 import { NativeSubmitter } from "./native-submitter.js";
 import { scheduledRunIndexers, startScheduledController } from "./scheduled-controller.js";
-import { SparkSubmitSubmitter } from "./spark-submit-submitter.js";
+import { type SparkSubmitOptions, SparkSubmitSubmitter } from "./spark-submit-submitter.js";
 import { type Lister, SparkAppController } from "./sparkapp-controller.js";
 import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./sparkapplication/index.js";
 import type { Submitter } from "./submitter.js";
@@ -34,7 +34,7 @@ export interface OperatorOptions {
   workers: number;
   submitter: "native" | "spark-submit";
   /** For the spark-submit submitter. */
-  sparkSubmit?: { sparkSubmit: string; sparkHome: string; kubeconfigPath?: string; timeoutMs: number };
+  sparkSubmit?: Omit<SparkSubmitOptions, "master">;
   metricsPort: number;
   metricsHost?: string;
   installCrds: boolean;

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { withDefaults } from "../api/v1beta2/defaults.js";
@@ -8,6 +8,7 @@ import { submissionIdentity } from "../submit/names.js";
 import { buildDriverPodTemplate, buildExecutorPodTemplate } from "../submit/pod-templates.js";
 import { buildSparkSubmitArgs } from "../submit/spark-submit-args.js";
 import { run } from "../util/run.js";
+import { Semaphore } from "../util/semaphore.js";
 import type { SubmitAction, SubmitResult } from "./sparkapplication/index.js";
 import type { Submitter } from "./submitter.js";
 
@@ -19,6 +20,11 @@ export interface SparkSubmitOptions {
   /** Passed to spark-submit as KUBECONFIG (its Kubernetes client reads credentials from it). */
   kubeconfigPath?: string;
   timeoutMs: number;
+  /**
+   * spark-submit JVMs running at once (default: the machine's CPUs). More only thrash: ten JVMs on two cores
+   * all ran into the timeout. The timeout counts from a JVM's start, not from its wait for a place.
+   */
+  maxConcurrent?: number;
 }
 
 /**
@@ -28,7 +34,11 @@ export interface SparkSubmitOptions {
 export class SparkSubmitSubmitter implements Submitter {
   readonly name = "spark-submit" as const;
 
-  constructor(private readonly opts: SparkSubmitOptions) {}
+  private readonly jvms: Semaphore;
+
+  constructor(private readonly opts: SparkSubmitOptions) {
+    this.jvms = new Semaphore(opts.maxConcurrent ?? availableParallelism());
+  }
 
   async submit(app: SparkApplication, action: SubmitAction): Promise<SubmitResult> {
     const identity = submissionIdentity({
@@ -58,7 +68,9 @@ export class SparkSubmitSubmitter implements Submitter {
       });
       const env: NodeJS.ProcessEnv = { ...process.env, SPARK_HOME: this.opts.sparkHome };
       if (this.opts.kubeconfigPath) env.KUBECONFIG = this.opts.kubeconfigPath;
-      const r = await run(this.opts.sparkSubmit, argv, { env, timeoutMs: this.opts.timeoutMs });
+      const r = await this.jvms.run(() =>
+        run(this.opts.sparkSubmit, argv, { env, timeoutMs: this.opts.timeoutMs }),
+      );
       if (r.code !== 0) {
         const tail = (r.stderr || r.stdout).trim().split("\n").slice(-8).join("\n");
         const why = r.code === 137 ? `timed out after ${this.opts.timeoutMs} ms` : `exited with ${r.code}`;

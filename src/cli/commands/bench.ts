@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { formatProfileSummary, readProfile, summarizeProfile } from "../../bench/cpuprofile.js";
-import { formatResult, runSubmitBench } from "../../bench/submit-bench.js";
+import { formatResult } from "../../bench/format.js";
+import { runSubmitBench } from "../../bench/submit-bench.js";
 
 interface SubmitFlags {
   apps: number;
@@ -13,6 +14,7 @@ interface SubmitFlags {
   steady?: boolean;
   steadySeconds: number;
   cpuProf?: string;
+  cpuProfSeconds: number;
   operatorArg: string[];
   nodeArg: string[];
   timeoutSeconds?: number;
@@ -54,7 +56,16 @@ export function registerBench(program: Command): void {
     .option("--concurrency <n>", "burst: creations in flight", positive("--concurrency"), 32)
     .option("--steady", "after the burst settles, watch the operator's memory (e.g. with --apps 10000)")
     .option("--steady-seconds <s>", "how long --steady watches", positive("--steady-seconds"), 15)
-    .option("--cpu-prof <dir>", "write the operator's CPU profile (node --cpu-prof) into this directory")
+    .option(
+      "--cpu-prof <dir>",
+      "write CPU profiles into this directory: the operator's (node --cpu-prof) and the control plane's (Go pprof)",
+    )
+    .option(
+      "--cpu-prof-seconds <s>",
+      "how long the control plane is profiled from the first create",
+      positive("--cpu-prof-seconds"),
+      30,
+    )
     .option(
       "--operator-arg <arg>",
       "extra argument for `sparkplane operator` (repeatable)",
@@ -93,6 +104,7 @@ export function registerBench(program: Command): void {
         steady: Boolean(flags.steady),
         steadySeconds: flags.steadySeconds,
         cpuProfDir: flags.cpuProf,
+        cpuProfSeconds: flags.cpuProfSeconds,
         operatorArgs: flags.operatorArg,
         nodeArgs: flags.nodeArg,
         timeoutMs: flags.timeoutSeconds ? flags.timeoutSeconds * 1000 : undefined,

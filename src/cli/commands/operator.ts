@@ -13,6 +13,7 @@ interface OperatorFlags {
   installCrds: boolean;
   resyncSeconds: number;
   sparkSubmitTimeoutSeconds: number;
+  sparkSubmitConcurrency?: number;
   logLevel: string;
   stateDir?: string;
   leaderElect: boolean;
@@ -60,6 +61,11 @@ export function registerOperator(program: Command): void {
       positiveInt("--spark-submit-timeout-seconds"),
       120,
     )
+    .option(
+      "--spark-submit-concurrency <n>",
+      "spark-submit JVMs at once (default: the machine's CPUs)",
+      positiveInt("--spark-submit-concurrency"),
+    )
     .option("--log-level <level>", "pino level", "info")
     .option("--leader-elect", "run workers only while holding a Lease (for several replicas)", false)
     .option("--leader-election-namespace <ns>", "namespace of the Lease", "default")
@@ -68,6 +74,9 @@ export function registerOperator(program: Command): void {
     .action(async (flags: OperatorFlags) => {
       if (flags.submitter !== "native" && flags.submitter !== "spark-submit") {
         throw new Error(`--submitter must be native or spark-submit, got "${flags.submitter}"`);
+      }
+      if (flags.sparkSubmitConcurrency === 0) {
+        throw new Error("--spark-submit-concurrency must be at least 1");
       }
       const spark = flags.submitter === "spark-submit" ? findSpark() : undefined;
       const running = await startOperator({
@@ -85,6 +94,7 @@ export function registerOperator(program: Command): void {
           sparkHome: spark.sparkHome,
           kubeconfigPath: flags.kubeconfig,
           timeoutMs: flags.sparkSubmitTimeoutSeconds * 1000,
+          maxConcurrent: flags.sparkSubmitConcurrency,
         },
         metricsPort: flags.metricsPort,
         metricsHost: flags.metricsHost,
