@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import { API_VERSION, GROUP, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
+import { JsonClient } from "../src/kube/json-client.js";
 import { findToolset } from "../src/local/provision/index.js";
 import { ensureCrds } from "../src/operator/crds.js";
 import { NativeSubmitter } from "../src/operator/native-submitter.js";
@@ -241,7 +242,7 @@ describe("differential: native submission vs spark-submit", { skip, timeout: 600
           requestedAt: Date.now(),
         };
 
-        const native = await new NativeSubmitter(core, { master }).submit(app, action);
+        const native = await new NativeSubmitter(new JsonClient(cluster.kc), { master }).submit(app, action);
         assert.ok(native.ok, `native submission failed: ${native.ok ? "" : native.error}`);
         const nativeObjects = await capture(core, namespace);
         assert.equal(nativeObjects.pods.length, 1);

@@ -1,13 +1,7 @@
 import { hostname } from "node:os";
-import {
-  CoreV1Api,
-  type CoreV1Event,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1ObjectReference,
-} from "@kubernetes/client-node";
+import type { CoreV1Event, KubeConfig, KubernetesObject, V1ObjectReference } from "@kubernetes/client-node";
+import { JsonClient, MERGE_PATCH, namespacedPath } from "./json-client.js";
 import { type KubeLog, stderrLog } from "./log.js";
-import { mergePatchOptions } from "./patch.js";
 import { isNotFound } from "./retry.js";
 
 export type EventType = "Normal" | "Warning";
@@ -47,7 +41,7 @@ interface Written {
  * that Event's `count` and `lastTimestamp` with a merge patch instead of creating another.
  */
 export class EventRecorder {
-  private readonly core: CoreV1Api;
+  private readonly json: JsonClient;
   private readonly component: string;
   private readonly instance: string;
   private readonly cacheSize: number;
@@ -60,7 +54,7 @@ export class EventRecorder {
   private sequence = 0;
 
   constructor(kc: KubeConfig, opts: EventRecorderOptions = {}) {
-    this.core = kc.makeApiClient(CoreV1Api);
+    this.json = new JsonClient(kc);
     this.component = opts.component ?? "sparkplane-operator";
     this.instance = opts.instance ?? hostname();
     this.cacheSize = opts.cacheSize ?? 4096;
@@ -113,13 +107,11 @@ export class EventRecorder {
     if (previous) {
       this.written.delete(key); // re-inserted below as the most recently seen
       try {
-        await this.core.patchNamespacedEvent(
-          {
-            namespace: previous.namespace,
-            name: previous.name,
-            body: { count: previous.count + 1, lastTimestamp: at.toISOString() },
-          },
-          mergePatchOptions,
+        await this.json.request(
+          "PATCH",
+          namespacedPath("v1", previous.namespace, "events", previous.name),
+          { count: previous.count + 1, lastTimestamp: at.toISOString() },
+          MERGE_PATCH,
         );
         this.remember(key, { ...previous, count: previous.count + 1 });
         return;
@@ -129,22 +121,19 @@ export class EventRecorder {
       }
     }
     const namespace = ref.namespace || "default";
-    const created = await this.core.createNamespacedEvent({
-      namespace,
-      body: {
-        metadata: { name: this.eventName(ref.name!, at), namespace },
-        involvedObject: ref,
-        type,
-        reason,
-        message,
-        count: 1,
-        firstTimestamp: at,
-        lastTimestamp: at,
-        source: { component: this.component, host: this.instance },
-        reportingComponent: this.component,
-        reportingInstance: this.instance,
-      } satisfies CoreV1Event,
-    });
+    const created = await this.json.create<CoreV1Event>(namespacedPath("v1", namespace, "events"), {
+      metadata: { name: this.eventName(ref.name!, at), namespace },
+      involvedObject: ref,
+      type,
+      reason,
+      message,
+      count: 1,
+      firstTimestamp: at,
+      lastTimestamp: at,
+      source: { component: this.component, host: this.instance },
+      reportingComponent: this.component,
+      reportingInstance: this.instance,
+    } satisfies CoreV1Event);
     this.remember(key, { namespace, name: created.metadata?.name ?? "", count: 1 });
   }
 

@@ -1,17 +1,13 @@
-import type { CoreV1Api, V1ConfigMap, V1PersistentVolumeClaim, V1Service } from "@kubernetes/client-node";
+import type { V1Pod } from "@kubernetes/client-node";
 import { OperatorLabel } from "../api/v1beta2/constants.js";
 import { withDefaults } from "../api/v1beta2/defaults.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
+import { type JsonClient, namespacedPath } from "../kube/json-client.js";
 import { createIfAbsent } from "../kube/retry.js";
 import { buildDriverObjects, ownedByDriver } from "../submit/driver.js";
 import { submissionIdentity } from "../submit/names.js";
 import type { SubmitAction, SubmitResult } from "./sparkapplication/index.js";
 import { apiErrorMessage, isPermanentApiError, type Submitter } from "./submitter.js";
-
-/** Creates, or returns the existing object of that (deterministic) name. */
-async function ensure<T>(create: () => Promise<T>, read: () => Promise<T>): Promise<T> {
-  return (await createIfAbsent(create, read)).object;
-}
 
 /**
  * Submits as Spark's own client would, without a JVM: builds the driver Pod, its spark.properties ConfigMap
@@ -22,7 +18,7 @@ export class NativeSubmitter implements Submitter {
   readonly name = "native" as const;
 
   constructor(
-    private readonly core: CoreV1Api,
+    private readonly json: JsonClient,
     private readonly opts: { master: string },
   ) {}
 
@@ -46,12 +42,10 @@ export class NativeSubmitter implements Submitter {
       return { ok: false, error: `cannot build the driver: ${(err as Error).message}`, submissionId };
     }
     try {
-      if (objects.prometheusConfigMap) await this.createConfigMap(namespace, objects.prometheusConfigMap);
+      if (objects.prometheusConfigMap)
+        await this.ensure(namespace, "configmaps", objects.prometheusConfigMap);
       const podName = objects.pod.metadata!.name!;
-      const pod = await ensure(
-        () => this.core.createNamespacedPod({ namespace, body: objects.pod }),
-        () => this.core.readNamespacedPod({ namespace, name: podName }),
-      );
+      const pod = await this.ensure<V1Pod>(namespace, "pods", objects.pod);
       const foundId = pod.metadata?.labels?.[OperatorLabel.SubmissionId];
       if (foundId !== submissionId) {
         return {
@@ -62,12 +56,12 @@ export class NativeSubmitter implements Submitter {
       }
       const dependents = ownedByDriver(objects, pod);
       await Promise.all([
-        this.createConfigMap(namespace, dependents.configMap),
-        this.createService(namespace, dependents.service),
+        this.ensure(namespace, "configmaps", dependents.configMap),
+        this.ensure(namespace, "services", dependents.service),
         dependents.executorPodTemplate
-          ? this.createConfigMap(namespace, dependents.executorPodTemplate)
+          ? this.ensure(namespace, "configmaps", dependents.executorPodTemplate)
           : undefined,
-        ...dependents.persistentVolumeClaims.map((c) => this.createClaim(namespace, c)),
+        ...dependents.persistentVolumeClaims.map((c) => this.ensure(namespace, "persistentvolumeclaims", c)),
       ]);
       return { ok: true, submissionId, driverPodName: podName, sparkApplicationId: identity.appId };
     } catch (err) {
@@ -76,27 +70,18 @@ export class NativeSubmitter implements Submitter {
     }
   }
 
-  private createConfigMap(namespace: string, body: V1ConfigMap): Promise<V1ConfigMap> {
-    const name = body.metadata!.name!;
-    return ensure(
-      () => this.core.createNamespacedConfigMap({ namespace, body }),
-      () => this.core.readNamespacedConfigMap({ namespace, name }),
+  /** Creates the object, or returns the existing one of that (deterministic) name. */
+  private async ensure<T>(
+    namespace: string,
+    plural: string,
+    body: { metadata?: { name?: string } },
+  ): Promise<T> {
+    const collection = namespacedPath("v1", namespace, plural);
+    const name = body.metadata?.name ?? "";
+    const { object } = await createIfAbsent(
+      () => this.json.create<T>(collection, body),
+      () => this.json.get<T>(namespacedPath("v1", namespace, plural, name)),
     );
-  }
-
-  private createService(namespace: string, body: V1Service): Promise<V1Service> {
-    const name = body.metadata!.name!;
-    return ensure(
-      () => this.core.createNamespacedService({ namespace, body }),
-      () => this.core.readNamespacedService({ namespace, name }),
-    );
-  }
-
-  private createClaim(namespace: string, body: V1PersistentVolumeClaim): Promise<V1PersistentVolumeClaim> {
-    const name = body.metadata!.name!;
-    return ensure(
-      () => this.core.createNamespacedPersistentVolumeClaim({ namespace, body }),
-      () => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }),
-    );
+    return object;
   }
 }

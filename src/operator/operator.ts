@@ -12,6 +12,7 @@ import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1b
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
 import { EventRecorder } from "../kube/events.js";
 import { createInformer, type SharedInformer, stripManagedFields } from "../kube/informer.js";
+import { JsonClient } from "../kube/json-client.js";
 import { LeaderElector } from "../kube/leader-election.js";
 import { Resources, type ResourceType } from "../kube/resource.js";
 import { labelIndex } from "../kube/store.js";
@@ -93,14 +94,14 @@ function lister<T>(
   };
 }
 
-function makeSubmitter(opts: OperatorOptions, core: CoreV1Api): Submitter {
+function makeSubmitter(opts: OperatorOptions, json: JsonClient): Submitter {
   const master = `k8s://${opts.kc.getCurrentCluster()?.server ?? "https://kubernetes.default.svc"}`;
   if (opts.submitter === "spark-submit") {
     if (!opts.sparkSubmit)
       throw new Error("--submitter=spark-submit needs Spark: set SPARK_HOME or run `sparkplane provision`");
     return new SparkSubmitSubmitter({ ...opts.sparkSubmit, master });
   }
-  return new NativeSubmitter(core, { master });
+  return new NativeSubmitter(json, { master });
 }
 
 /** Starts the SparkApplication operator: CRDs, informers, work queue, workers, metrics and health endpoints. */
@@ -109,6 +110,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   if (opts.installCrds) log.info({ crds: await ensureCrds(opts.kc) }, "CRDs installed");
   const core = opts.kc.makeApiClient(CoreV1Api);
   const custom = opts.kc.makeApiClient(CustomObjectsApi);
+  const json = new JsonClient(opts.kc);
   const metrics = new OperatorMetrics();
   const queueName = "sparkapplication";
   const queue = new WorkQueue<string>({
@@ -166,14 +168,14 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     labelSelector: OperatorLabel.AppName,
   });
   const controller = new SparkAppController({
-    clients: { core, custom },
+    clients: { core, custom, json },
     apps: lister<SparkApplication>(apps, {}),
     pods: lister<V1Pod>(pods as SharedInformer<KubernetesObject>, {
       [OperatorLabel.AppName]: APP_INDEX,
       "spark-app-selector": APP_ID_INDEX,
     }),
     services: lister<V1Service>(services as SharedInformer<KubernetesObject>, {}),
-    submitter: makeSubmitter(opts, core),
+    submitter: makeSubmitter(opts, json),
     events: new EventRecorderSink(opts.kc, kubeLog(log)),
     metrics,
     config: { ...DEFAULT_DECIDE_CONFIG, ...opts.decide },

@@ -1,7 +1,7 @@
 import type { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
-import { mergePatchOptions } from "../kube/patch.js";
+import { type JsonClient, MERGE_PATCH, namespacedPath } from "../kube/json-client.js";
 import { createIfAbsent, ignoreNotFound } from "../kube/retry.js";
 import type { CreateUIServiceAction, DeleteDriverResourcesAction } from "./sparkapplication/index.js";
 
@@ -11,6 +11,19 @@ export const CLEANUP_FINALIZER = "sparkoperator.k8s.io/cleanup";
 export interface ActClients {
   core: CoreV1Api;
   custom: CustomObjectsApi;
+  /** Plain-JSON calls for the per-app hot path (see JsonClient). */
+  json: JsonClient;
+}
+
+/** The path of a SparkApplication (or its status). */
+export function sparkAppPath(app: SparkApplication, subresource?: string): string {
+  return namespacedPath(
+    `${GROUP}/${VERSION}`,
+    app.metadata.namespace ?? "default",
+    SparkApplicationNames.plural,
+    app.metadata.name ?? "",
+    subresource,
+  );
 }
 
 /**
@@ -61,25 +74,22 @@ export async function createUIService(
   const namespace = app.metadata.namespace ?? "default";
   await createIfAbsent(
     () =>
-      c.core.createNamespacedService({
-        namespace,
-        body: {
-          metadata: {
-            name: action.serviceName,
-            labels: { ...action.labels, [OperatorLabel.AppName]: app.metadata.name ?? "" },
-            annotations: action.annotations,
-            ownerReferences: [appOwnerReference(app)],
-          },
-          spec: {
-            type: action.serviceType,
-            selector: { [OperatorLabel.AppName]: app.metadata.name ?? "", "spark-role": "driver" },
-            ports: [
-              { name: action.portName, port: action.port, targetPort: action.targetPort, protocol: "TCP" },
-            ],
-          },
+      c.json.create(namespacedPath("v1", namespace, "services"), {
+        metadata: {
+          name: action.serviceName,
+          labels: { ...action.labels, [OperatorLabel.AppName]: app.metadata.name ?? "" },
+          annotations: action.annotations,
+          ownerReferences: [appOwnerReference(app)],
+        },
+        spec: {
+          type: action.serviceType,
+          selector: { [OperatorLabel.AppName]: app.metadata.name ?? "", "spark-role": "driver" },
+          ports: [
+            { name: action.portName, port: action.port, targetPort: action.targetPort, protocol: "TCP" },
+          ],
         },
       }),
-    () => c.core.readNamespacedService({ name: action.serviceName, namespace }),
+    () => c.json.get(namespacedPath("v1", namespace, "services", action.serviceName)),
   );
 }
 
@@ -100,15 +110,10 @@ export async function patchAppMetadata(
   app: SparkApplication,
   patch: { finalizers?: string[]; annotations?: Record<string, string | null> },
 ): Promise<SparkApplication> {
-  return (await c.custom.patchNamespacedCustomObject(
-    {
-      group: GROUP,
-      version: VERSION,
-      plural: SparkApplicationNames.plural,
-      namespace: app.metadata.namespace ?? "default",
-      name: app.metadata.name ?? "",
-      body: { metadata: { ...patch, resourceVersion: app.metadata.resourceVersion } },
-    },
-    mergePatchOptions,
-  )) as SparkApplication;
+  return c.json.request<SparkApplication>(
+    "PATCH",
+    sparkAppPath(app),
+    { metadata: { ...patch, resourceVersion: app.metadata.resourceVersion } },
+    MERGE_PATCH,
+  );
 }

@@ -2,7 +2,7 @@ import type { V1Pod, V1Service } from "@kubernetes/client-node";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication, SparkApplicationStatus } from "../api/v1beta2/sparkapplication.js";
 import { validateSparkApplication } from "../api/v1beta2/validate.js";
-import { mergePatchOptions } from "../kube/patch.js";
+import { MERGE_PATCH } from "../kube/json-client.js";
 import type { ReconcileResult } from "../kube/workqueue.js";
 import type { OperatorMetrics } from "./metrics.js";
 import {
@@ -11,6 +11,7 @@ import {
   createUIService,
   deleteDriverResources,
   patchAppMetadata,
+  sparkAppPath,
 } from "./sparkapp-actions.js";
 import {
   type AppEvent,
@@ -260,20 +261,13 @@ export class SparkAppController {
     app: SparkApplication,
     status: SparkApplicationStatus,
   ): Promise<SparkApplication> {
-    const updated = (await this.d.clients.custom.replaceNamespacedCustomObjectStatus({
-      group: GROUP,
-      version: VERSION,
-      plural: SparkApplicationNames.plural,
-      namespace: app.metadata.namespace ?? "default",
-      name: app.metadata.name ?? "",
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: SparkApplicationNames.kind,
-        metadata: app.metadata,
-        spec: app.spec,
-        status,
-      },
-    })) as SparkApplication;
+    const updated = await this.d.clients.json.request<SparkApplication>("PUT", sparkAppPath(app, "status"), {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: SparkApplicationNames.kind,
+      metadata: app.metadata,
+      spec: app.spec,
+      status,
+    });
     // Kept until the informer catches up (minutes, behind a burst): without managedFields, as cached.
     delete updated.metadata.managedFields;
     this.written.set(
@@ -286,17 +280,12 @@ export class SparkAppController {
   private async removeFinalizer(app: SparkApplication): Promise<void> {
     const finalizers = (app.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
     if (finalizers.length === app.metadata.finalizers?.length) return;
-    await this.d.clients.custom
-      .patchNamespacedCustomObject(
-        {
-          group: GROUP,
-          version: VERSION,
-          plural: SparkApplicationNames.plural,
-          namespace: app.metadata.namespace ?? "default",
-          name: app.metadata.name ?? "",
-          body: { metadata: { finalizers, resourceVersion: app.metadata.resourceVersion } },
-        },
-        mergePatchOptions,
+    await this.d.clients.json
+      .request(
+        "PATCH",
+        sparkAppPath(app),
+        { metadata: { finalizers, resourceVersion: app.metadata.resourceVersion } },
+        MERGE_PATCH,
       )
       .catch((err: { code?: number }) => {
         if (err.code !== 404) throw err;
