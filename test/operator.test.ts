@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { parseAllDocuments } from "yaml";
-import { OperatorLabel } from "../src/api/v1beta2/constants.js";
+import { promisify } from "node:util";
+import { parseAllDocuments, stringify } from "yaml";
+import { API_VERSION, OperatorLabel } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
+import { LAST_APPLIED_ANNOTATION } from "../src/kube/informer.js";
+import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import { CLEANUP_FINALIZER } from "../src/operator/sparkapp-actions.js";
 import { basicApp, type OperatorHarness, operatorHarness, state } from "./operator-fixture.js";
@@ -239,6 +244,50 @@ describe("SparkApplication operator against a real API server", () => {
     });
     assert.ok(events.includes("Warning/SparkApplicationSubmissionFailed"), events.join());
     assert.equal(await driverOf("bad-host"), undefined, "no driver for an invalid app");
+  });
+
+  test("an app applied with kubectl keeps its last-applied-configuration through the operator's writes (its cache drops it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sparkplane-apply-"));
+    const file = join(dir, "app.yaml");
+    const apply = async (args: string[]) => {
+      const app = {
+        apiVersion: API_VERSION,
+        kind: "SparkApplication",
+        ...basicApp("applied", { arguments: args }),
+      };
+      writeFileSync(file, stringify({ ...app, metadata: { ...app.metadata, namespace: h.ns } }));
+      // Asynchronously: the operator runs in this process.
+      await promisify(execFile)(requireToolset().kube.kubectl, [
+        "--kubeconfig",
+        h.cluster.kubeconfig,
+        "apply",
+        "-f",
+        file,
+      ]);
+    };
+    try {
+      await apply(["10"]);
+      const first = await waitState("applied", "SUBMITTED");
+      const lastApplied = first.metadata.annotations?.[LAST_APPLIED_ANNOTATION];
+      assert.match(
+        lastApplied ?? "",
+        /"arguments":\["10"\]/,
+        "kubectl's annotation survives the status write",
+      );
+      assert.ok(first.metadata.finalizers?.includes(CLEANUP_FINALIZER));
+      // kubectl's three-way merge still works: a changed spec is applied and resubmitted.
+      await apply(["20"]);
+      const second = await h.until("resubmission", async () => {
+        const app = await h.get("applied");
+        return app.status?.submissionID !== first.status?.submissionID && state(app) === "SUBMITTED"
+          ? app
+          : false;
+      });
+      assert.deepEqual(second.spec.arguments, ["20"]);
+      assert.match(second.metadata.annotations?.[LAST_APPLIED_ANNOTATION] ?? "", /"arguments":\["20"\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("the YAML users already have (seeds and examples) is accepted unchanged and yields driver pods", async () => {

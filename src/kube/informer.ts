@@ -34,7 +34,7 @@ export interface InformerOptions<T> {
   pageSize?: number;
   /**
    * Applied to every object from the server (parsed JSON, before conversion to the resource's model) before
-   * it is cached and handed to handlers, like client-go's TransformFunc: e.g. `stripManagedFields`, or
+   * it is cached and handed to handlers, like client-go's TransformFunc: e.g. `stripBookkeeping`, or
    * dropping what a controller never reads, to save memory and conversion. May change `raw` in place.
    */
   transform?: (raw: KubernetesObject) => KubernetesObject;
@@ -57,12 +57,21 @@ export interface SharedInformer<T extends KubernetesObject> {
   waitForSync(timeoutMs: number): Promise<boolean>;
 }
 
+/** kubectl apply's copy of the whole applied object, kept on the object for its next three-way merge. */
+export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
+
 /**
- * A `transform` that drops `metadata.managedFields` (controller-runtime's TransformStripManagedFields): about
- * half of a cached pod or SparkApplication, and never read by a controller.
+ * A `transform` that drops the API's bookkeeping copies that no controller reads: `metadata.managedFields`
+ * (controller-runtime's TransformStripManagedFields; about half of a cached pod or SparkApplication) and
+ * kubectl's last-applied-configuration annotation (a second copy of the spec of every `kubectl apply`d app).
  */
-export function stripManagedFields(raw: KubernetesObject): KubernetesObject {
-  if (raw.metadata?.managedFields) delete raw.metadata.managedFields;
+export function stripBookkeeping(raw: KubernetesObject): KubernetesObject {
+  const meta = raw.metadata;
+  if (meta?.managedFields) delete meta.managedFields;
+  if (meta?.annotations?.[LAST_APPLIED_ANNOTATION] !== undefined) {
+    const { [LAST_APPLIED_ANNOTATION]: _dropped, ...rest } = meta.annotations;
+    meta.annotations = rest;
+  }
   return raw;
 }
 

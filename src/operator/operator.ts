@@ -11,7 +11,7 @@ import { pino } from "pino";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
 import { EventRecorder } from "../kube/events.js";
-import { createInformer, type SharedInformer, stripManagedFields } from "../kube/informer.js";
+import { createInformer, type SharedInformer, stripBookkeeping } from "../kube/informer.js";
 import { JsonClient } from "../kube/json-client.js";
 import { LeaderElector } from "../kube/leader-election.js";
 import { Resources, type ResourceType } from "../kube/resource.js";
@@ -71,13 +71,13 @@ const APP_ID_INDEX = "appId";
 
 /** Cached pods: metadata (without managedFields) and status. */
 function withoutSpec(raw: KubernetesObject): KubernetesObject {
-  const { spec: _spec, ...rest } = stripManagedFields(raw) as KubernetesObject & { spec?: unknown };
+  const { spec: _spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: unknown };
   return rest;
 }
 
 /** Cached Services: metadata only (without managedFields). */
 function metadataOnly(raw: KubernetesObject): KubernetesObject {
-  return { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripManagedFields(raw).metadata };
+  return { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripBookkeeping(raw).metadata };
 }
 
 function lister<T>(
@@ -129,7 +129,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     namespaces: opts.namespaces,
     resyncPeriodMs: opts.resyncMs,
     log: kubeLog(log),
-    transform: stripManagedFields,
+    transform: stripBookkeeping,
   };
   // Custom objects stay plain JSON (string timestamps), so this informer holds them as KubernetesObject.
   const apps = createInformer<KubernetesObject>(opts.kc, {
