@@ -4,17 +4,31 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { test } from "node:test";
 import { SPARKPLANE_BIN } from "../src/local/components.js";
 
-test("bench submit --apps 20 writes every figure to its JSON", { timeout: 300_000 }, () => {
+test("bench submit --apps 20 --cpu-prof writes every figure to its JSON, and CPU profiles of operator and control plane", {
+  timeout: 300_000,
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), "bench-smoke-"));
   try {
     const json = join(dir, "bench.json");
     const r = spawnSync(
       process.execPath,
-      [SPARKPLANE_BIN, "bench", "submit", "--apps", "20", "--json", json],
+      [
+        SPARKPLANE_BIN,
+        "bench",
+        "submit",
+        "--apps",
+        "20",
+        "--json",
+        json,
+        "--cpu-prof",
+        join(dir, "prof"),
+        "--cpu-prof-seconds",
+        "2",
+      ],
       {
         encoding: "utf8",
         timeout: 280_000,
@@ -58,6 +72,16 @@ test("bench submit --apps 20 writes every figure to its JSON", { timeout: 300_00
       assert.ok(run.cpuSecondsByProcess["kube-apiserver"] > 0);
     }
     assert.match(r.stdout, /throughput/);
+    // The operator's V8 profile, and Go pprof profiles (gzip'd protobuf) of the control plane.
+    const run = out.runs[0];
+    assert.ok(JSON.parse(readFileSync(run.cpuProfile, "utf8")).nodes.length > 0, "a V8 CPU profile");
+    assert.deepEqual(run.controlPlaneProfiles.map((f: string) => basename(f)).sort(), [
+      "native-kube-apiserver.pprof",
+      "native-kube-controller-manager.pprof",
+      "native-kube-scheduler.pprof",
+    ]);
+    for (const f of run.controlPlaneProfiles as string[])
+      assert.deepEqual([...readFileSync(f).subarray(0, 2)], [0x1f, 0x8b], `${f} is gzip'd`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
