@@ -139,7 +139,15 @@ describe("SparkApplication operator against a real API server", () => {
       const p = await driverOf("always");
       return p && p.metadata?.uid !== first.metadata?.uid ? p : false;
     });
-    assert.equal((await waitState("always", "SUBMITTED")).status?.executionAttempts, 2);
+    // The rerun's steps (COMPLETED -> PENDING_RERUN -> SUBMITTED) are written at the end of one reconcile,
+    // after the new driver pod exists: until then the stored status is still the first run's SUBMITTED.
+    const second = await h.until("a new driver pod", () => driverOf("always"));
+    const rerun = await h.until("the rerun's status", async () => {
+      const app = await h.get("always");
+      return state(app) === "SUBMITTED" && app.status?.executionAttempts === 2 ? app : false;
+    });
+    assert.equal(rerun.status?.driverInfo?.podName, second?.metadata?.name);
+    assert.equal(rerun.status?.submissionID, second?.metadata?.labels?.[OperatorLabel.SubmissionId]);
   });
 
   test("a spec change on a running app invalidates it and resubmits with a new submission", async () => {

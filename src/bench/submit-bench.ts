@@ -4,8 +4,8 @@
  * process, N SparkApplications created by this process at a rate or as one burst, a watch on driver pods.
  * See bench/README.md for the method of every figure.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,7 +15,6 @@ import { loadKubeConfig } from "../kube/config.js";
 import { down, status, up } from "../local/cluster.js";
 import { readClusterState } from "../local/cluster-state.js";
 import { PROFILING_ENV, SPARKPLANE_BIN } from "../local/components.js";
-import { adminKubeconfig } from "../local/kubeconfig.js";
 import { statePaths } from "../local/paths.js";
 import { freePort } from "../local/ports.js";
 import { examplesSourceDir } from "../local/provision/examples.js";
@@ -25,22 +24,18 @@ import { createApps } from "./app-load.js";
 import { type DriverPodWatch, watchDriverPods } from "./driver-pod-watch.js";
 import { profileGoComponents } from "./go-profile.js";
 import { KubeHttp, readKubeconfig } from "./kube-http.js";
+import { operatorMetrics, stopOperator, waitReady } from "./operator-process.js";
+import {
+  API_REQUEST_METHOD,
+  apiserverMetrics,
+  operatorIdentity,
+  operatorRequestsOf,
+  requestsByVerb,
+} from "./operator-requests.js";
 import { cpuTimes, memoryMB, treeRssMB } from "./proc.js";
-import { diffCounts, parsePromText, type Sample, sumBy, sumOf } from "./prom-text.js";
+import { diffCounts, sumOf } from "./prom-text.js";
 import type { RunResult, SubmitBenchOptions, SubmitBenchResult, SubmitterKind } from "./result.js";
 import { peakWindowRate, ratePerSecond, round, summarize } from "./stats.js";
-
-const OPERATOR_SA_NAMESPACE = "sparkplane-bench-system";
-const OPERATOR_SA = "sparkplane-operator";
-const FLOW_SCHEMA = "sparkplane-bench-operator";
-
-export const API_REQUEST_METHOD =
-  "The operator runs as its own ServiceAccount (bound to cluster-admin) and a FlowSchema of that identity " +
-  `("${FLOW_SCHEMA}", priority level exempt, like the admin identity \`sparkplane up\` gives it) counts its ` +
-  "requests exactly: apiserver_flowcontrol_dispatched_requests_total{flow_schema} after minus before, over " +
-  "the first create to the settled operator, divided by the apps. The spark-submit JVMs use the same " +
-  "identity, so their requests count as the operator's. apiRequestsAllClientsPerApp is the " +
-  "apiserver_request_total delta of every client (bench, scheduler, controller-manager included).";
 
 /** Runs the benchmark; the result is also what `--json` writes. */
 export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBenchResult> {
@@ -130,113 +125,6 @@ export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBe
     };
   }
   return result;
-}
-
-/**
- * A ServiceAccount for the operator, bound to cluster-admin, a FlowSchema that sends its requests to the
- * exempt priority level (so they are counted apart and throttled no more than the admin's), and a kubeconfig
- * with a token of it. Returns the kubeconfig's path.
- */
-async function operatorIdentity(admin: KubeHttp, stateDir: string): Promise<string> {
-  await admin.createIfAbsent("/api/v1/namespaces", { metadata: { name: OPERATOR_SA_NAMESPACE } });
-  await admin.createIfAbsent(`/api/v1/namespaces/${OPERATOR_SA_NAMESPACE}/serviceaccounts`, {
-    metadata: { name: OPERATOR_SA },
-  });
-  await admin.createIfAbsent("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
-    metadata: { name: FLOW_SCHEMA },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
-    subjects: [{ kind: "ServiceAccount", name: OPERATOR_SA, namespace: OPERATOR_SA_NAMESPACE }],
-  });
-  await admin.createIfAbsent("/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas", {
-    apiVersion: "flowcontrol.apiserver.k8s.io/v1",
-    kind: "FlowSchema",
-    metadata: { name: FLOW_SCHEMA },
-    spec: {
-      priorityLevelConfiguration: { name: "exempt" },
-      matchingPrecedence: 50,
-      rules: [
-        {
-          subjects: [
-            {
-              kind: "ServiceAccount",
-              serviceAccount: { namespace: OPERATOR_SA_NAMESPACE, name: OPERATOR_SA },
-            },
-          ],
-          resourceRules: [
-            { verbs: ["*"], apiGroups: ["*"], resources: ["*"], clusterScope: true, namespaces: ["*"] },
-          ],
-          nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
-        },
-      ],
-    },
-  });
-  const tr = await admin.json<{ status: { token: string } }>(
-    "POST",
-    `/api/v1/namespaces/${OPERATOR_SA_NAMESPACE}/serviceaccounts/${OPERATOR_SA}/token`,
-    {
-      apiVersion: "authentication.k8s.io/v1",
-      kind: "TokenRequest",
-      spec: { expirationSeconds: 7 * 24 * 3600 },
-    },
-  );
-  const path = join(stateDir, "operator-kubeconfig");
-  writeFileSync(
-    path,
-    adminKubeconfig({
-      server: admin.endpoint.server,
-      caPem: admin.endpoint.caPem,
-      token: tr.status.token,
-      name: "sparkplane-bench-operator",
-    }),
-    { mode: 0o600 },
-  );
-  // The API server applies a new FlowSchema within moments; wait until a request of the identity counts.
-  const probe = new KubeHttp({ ...admin.endpoint, token: tr.status.token });
-  try {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      await probe.raw("GET", "/api/v1/namespaces/default");
-      if ((await operatorRequests(admin)) > 0) break;
-      if (Date.now() > deadline) throw new Error(`the FlowSchema ${FLOW_SCHEMA} never matched`);
-      await sleep(200);
-    }
-  } finally {
-    probe.close();
-  }
-  return path;
-}
-
-const APISERVER_METRICS = new Set([
-  "apiserver_flowcontrol_dispatched_requests_total",
-  "apiserver_request_total",
-]);
-
-async function apiserverMetrics(admin: KubeHttp): Promise<Sample[]> {
-  return parsePromText(await admin.raw("GET", "/metrics"), APISERVER_METRICS);
-}
-
-function operatorRequestsOf(samples: Sample[]): number {
-  return sumOf(samples, "apiserver_flowcontrol_dispatched_requests_total", { flow_schema: FLOW_SCHEMA });
-}
-
-async function operatorRequests(admin: KubeHttp): Promise<number> {
-  return operatorRequestsOf(await apiserverMetrics(admin));
-}
-
-function requestsByVerb(samples: Sample[]): Map<string, number> {
-  const raw = sumBy(samples, "apiserver_request_total", ["verb", "resource", "subresource"]);
-  const out = new Map<string, number>();
-  for (const [k, v] of raw) {
-    const [verb, resource, sub] = k.split(" ");
-    const key = `${verb} ${resource}${sub ? `/${sub}` : ""}`;
-    out.set(key, (out.get(key) ?? 0) + v);
-  }
-  return out;
-}
-
-async function operatorMetrics(port: number): Promise<Sample[]> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
-  return parsePromText(await res.text());
 }
 
 /** CPU profiles of the API server, controller-manager and scheduler, from the first create on. */
@@ -529,38 +417,6 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     if (sampler) clearInterval(sampler);
     await podWatch?.stop();
     if (!operatorGone) await stopOperator(operator, exited);
-  }
-}
-
-async function waitReady(port: number, gone: () => boolean, logFile: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (gone()) throw new Error(`the operator exited during start-up; see ${logFile}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      await res.text();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the operator was not ready in 120 s; see ${logFile}`);
-    await sleep(100);
-  }
-}
-
-/** SIGTERM (so a CPU profile is written), SIGKILL after 30 s. */
-async function stopOperator(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const giveUp = new AbortController();
-  const killed = await Promise.race([
-    exited.then(() => false),
-    sleep(30_000, true, { signal: giveUp.signal }).catch(() => false),
-  ]);
-  giveUp.abort();
-  if (killed) {
-    child.kill("SIGKILL");
-    await exited;
   }
 }
 

@@ -1,7 +1,8 @@
-import type { V1Pod, V1Service } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Pod, V1Service } from "@kubernetes/client-node";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import type { SparkApplication, SparkApplicationStatus } from "../api/v1beta2/sparkapplication.js";
 import { validateSparkApplication } from "../api/v1beta2/validate.js";
+import { stripBookkeeping } from "../kube/informer.js";
 import { MERGE_PATCH } from "../kube/json-client.js";
 import type { ReconcileResult } from "../kube/workqueue.js";
 import type { OperatorMetrics } from "./metrics.js";
@@ -268,8 +269,10 @@ export class SparkAppController {
       spec: app.spec,
       status,
     });
-    // Kept until the informer catches up (minutes, behind a burst): without managedFields, as cached.
-    delete updated.metadata.managedFields;
+    // Kept until the informer catches up (minutes, behind a burst), slimmed as the cache is. A status write
+    // leaves the spec alone, so at the same generation the copy shares the spec object it was sent with.
+    stripBookkeeping(updated as unknown as KubernetesObject);
+    if (updated.metadata.generation === app.metadata.generation) updated.spec = app.spec;
     this.written.set(
       SparkAppController.keyOf(app.metadata.namespace ?? "default", app.metadata.name ?? ""),
       updated,
