@@ -74,12 +74,4 @@ describe("JsonClient against the API server", { timeout: 60_000 }, () => {
     assert.equal(again.created, false);
     assert.equal(again.object.metadata?.uid, cm.metadata?.uid);
   });
-
-  it("builds core and group paths", () => {
-    assert.equal(namespacedPath("v1", "ns", "pods"), "/api/v1/namespaces/ns/pods");
-    assert.equal(
-      namespacedPath("sparkoperator.k8s.io/v1beta2", "ns", "sparkapplications", "a", "status"),
-      "/apis/sparkoperator.k8s.io/v1beta2/namespaces/ns/sparkapplications/a/status",
-    );
-  });
 });

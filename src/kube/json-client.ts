@@ -16,8 +16,14 @@ export const MERGE_PATCH = "application/merge-patch+json";
  */
 export class JsonClient {
   private readonly server: URL;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly kc: KubeConfig) {
+  /** `timeoutMs`: a request with no answer for this long fails (default 60 s), so no worker hangs forever. */
+  constructor(
+    private readonly kc: KubeConfig,
+    opts: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
     const server = kc.getCurrentCluster()?.server;
     if (!server) throw new Error("the kubeconfig has no current cluster with a server");
     this.server = new URL(server);
@@ -72,6 +78,9 @@ export class JsonClient {
             );
           });
         },
+      );
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(new Error(`${method} ${url.pathname}: no answer in ${this.timeoutMs} ms`)),
       );
       req.on("error", reject);
       req.end(payload);
