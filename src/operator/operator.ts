@@ -69,6 +69,16 @@ const SPARK_POD_SELECTOR = "spark-role";
 const APP_INDEX = "app";
 const APP_ID_INDEX = "appId";
 
+/**
+ * A resource cached as the server's JSON, without conversion to client-node's model (no walk over every
+ * field per event; timestamps stay strings). The controller reads pods' and Services' timestamps only for
+ * presence (deletionTimestamp).
+ */
+function asPlainJson(resource: ResourceType): ResourceType {
+  const { model: _model, ...plain } = resource;
+  return plain;
+}
+
 /** Cached pods: metadata (without managedFields) and status. */
 function withoutSpec(raw: KubernetesObject): KubernetesObject {
   const { spec: _spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: unknown };
@@ -151,7 +161,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   });
   const pods = createInformer<V1Pod>(opts.kc, {
     ...informerOpts,
-    resource: Resources.pods,
+    resource: asPlainJson(Resources.pods),
     // The controller reads Spark pods' metadata and status only: their spec (most of a pod) is not cached.
     transform: withoutSpec,
     labelSelector: SPARK_POD_SELECTOR,
@@ -162,7 +172,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   });
   const services = createInformer<V1Service>(opts.kc, {
     ...informerOpts,
-    resource: Resources.services,
+    resource: asPlainJson(Resources.services),
     // Only whether a Service exists matters here: its metadata is cached, not its spec or status.
     transform: metadataOnly,
     labelSelector: OperatorLabel.AppName,
