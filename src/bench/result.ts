@@ -48,6 +48,8 @@ export interface RunResult {
   ratePerSec: number | null;
   concurrency: number | null;
   workers: number;
+  /** The operator's node flags (OPERATOR_NODE_FLAGS, then --node-arg, then profiling flags). */
+  operatorNodeArgs: string[];
   /** appsWithDriverPod / (last driver pod ADDED - first create sent), apps/s. */
   throughputAppsPerSec: number;
   /** The most driver pods seen in any 5 s window, per second. */

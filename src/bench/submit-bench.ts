@@ -14,7 +14,7 @@ import { GROUP, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.
 import { loadKubeConfig } from "../kube/config.js";
 import { down, status, up } from "../local/cluster.js";
 import { readClusterState } from "../local/cluster-state.js";
-import { PROFILING_ENV, SPARKPLANE_BIN } from "../local/components.js";
+import { OPERATOR_NODE_FLAGS, PROFILING_ENV, SPARKPLANE_BIN } from "../local/components.js";
 import { statePaths } from "../local/paths.js";
 import { freePort } from "../local/ports.js";
 import { examplesSourceDir } from "../local/provision/examples.js";
@@ -189,7 +189,8 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
   await ensureSparkServiceAccount(loadKubeConfig(ctx.adminKubeconfig), ns);
 
   const port = await freePort();
-  const nodeArgs: string[] = [...(opts.nodeArgs ?? [])];
+  // The operator runs as `sparkplane up` runs it; --node-arg comes after (e.g. --no-optimize-for-size).
+  const nodeArgs: string[] = [...OPERATOR_NODE_FLAGS, ...(opts.nodeArgs ?? [])];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     nodeArgs.push(
@@ -373,6 +374,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
       ratePerSec: opts.rate ?? null,
       concurrency: opts.rate ? null : opts.concurrency,
       workers: opts.workers,
+      operatorNodeArgs: nodeArgs,
       throughputAppsPerSec: round(ratePerSecond(podAt.size, firstSent, lastPod), 2),
       peakThroughput5sAppsPerSec: round(peakWindowRate(podTimes, 5000), 1),
       burstSeconds: round((lastPod - firstSent) / 1000, 2),

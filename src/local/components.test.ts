@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { controlPlaneComponents } from "./components.js";
+import { controlPlaneComponents, OPERATOR_NODE_FLAGS, sparkplaneComponents } from "./components.js";
 import { statePaths } from "./paths.js";
 
 const bin = {
@@ -55,4 +55,14 @@ test("Go profiling endpoints are off unless asked for (benchmarks turn them on)"
   const profiled = controlPlaneComponents(bin, statePaths("/state"), ports, { profiling: true });
   for (const s of profiled.filter((c) => goComponents.includes(c.name)))
     assert.ok(s.args.includes("--profiling=true"), s.name);
+});
+
+test("the operator runs with the node flags that keep its memory small; the agent without them", async () => {
+  const own = await sparkplaneComponents(statePaths("/state"), { operator: true, agent: true });
+  const operator = own.find((s) => s.name === "operator")!;
+  assert.deepEqual(operator.args.slice(0, OPERATOR_NODE_FLAGS.length), [...OPERATOR_NODE_FLAGS]);
+  assert.ok(OPERATOR_NODE_FLAGS.includes("--optimize-for-size"));
+  assert.ok(operator.args.includes("operator") && operator.args.includes("--state-dir=/state"));
+  const agent = own.find((s) => s.name === "agent")!;
+  assert.ok(!agent.args.some((a) => OPERATOR_NODE_FLAGS.includes(a)));
 });
