@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { type KubeConfig, Log, type V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
-import { type AppFlags, appContext, requireApp, withAppFlags } from "./context.js";
+import { type AppFlags, appContext, driverPodOf, requireApp, withAppFlags } from "./context.js";
 import { appsTable, describeApp } from "./format.js";
 
 /** Streams a container's log to stdout through the API server (which asks the node's kubelet endpoint). */
@@ -55,12 +55,7 @@ export function registerAppCommands(program: Command): void {
     .action(async (name: string, flags: AppFlags) => {
       const ctx = appContext(flags);
       const app = await requireApp(ctx, name);
-      const driverName = app.status?.driverInfo?.podName;
-      const driver = driverName
-        ? await ctx.core
-            .readNamespacedPod({ name: driverName, namespace: ctx.namespace })
-            .catch(() => undefined)
-        : undefined;
+      const driver = await driverPodOf(ctx, app);
       const events = await ctx.core.listNamespacedEvent({
         namespace: ctx.namespace,
         fieldSelector: `involvedObject.name=${name},involvedObject.kind=SparkApplication`,

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
 import { GROUP, SparkApplicationNames, VERSION } from "../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
@@ -68,6 +68,13 @@ export async function requireApp(ctx: AppContext, name: string): Promise<SparkAp
       `no SparkApplication "${name}" in namespace ${ctx.namespace} (list them with \`sparkplane get -n ${ctx.namespace}\`)`,
     );
   return app;
+}
+
+/** The app's current driver pod, if the status names one and it still exists. */
+export async function driverPodOf(ctx: AppContext, app: SparkApplication): Promise<V1Pod | undefined> {
+  const name = app.status?.driverInfo?.podName;
+  if (!name) return undefined;
+  return ctx.core.readNamespacedPod({ name, namespace: ctx.namespace }).catch(() => undefined);
 }
 
 export function age(from: string | Date | undefined, now = Date.now()): string {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { request } from "node:https";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
-import { type AppFlags, appContext, requireApp, withAppFlags } from "./context.js";
+import { type AppFlags, appContext, driverPodOf, requireApp, withAppFlags } from "./context.js";
 
 /** The API server path that proxies to a Service port. */
 export function serviceProxyPath(namespace: string, service: string, port: number): string {
@@ -67,12 +67,7 @@ export function registerUi(program: Command): void {
         throw new Error(
           `${name} has no Spark UI service (state ${app.status?.applicationState?.state || "NEW"}); it exists while the driver runs`,
         );
-      const driverName = app.status?.driverInfo?.podName;
-      const driver = driverName
-        ? await ctx.core
-            .readNamespacedPod({ name: driverName, namespace: ctx.namespace })
-            .catch(() => undefined)
-        : undefined;
+      const driver = await driverPodOf(ctx, app);
       const podIP = driver?.status?.podIP;
       // The API server refuses to proxy to loopback addresses, which is where the local agent's pods live;
       // they are reachable from this host directly.
