@@ -12,8 +12,9 @@ import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { examplesSourceDir } from "../src/local/provision/examples.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
-import { type RunningOperator, startOperator } from "../src/operator/operator.js";
+import type { RunningOperator } from "../src/operator/operator.js";
 import { down, privateCluster, processesMentioning, type TestCluster } from "./cluster.js";
+import { startTestOperator } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
 
 const NS = "default";
@@ -54,16 +55,7 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
         },
       ],
     });
-    operator = await startOperator({
-      kc: cluster.kc,
-      namespaces: [NS],
-      workers: 4,
-      submitter: "native",
-      metricsPort: 0,
-      installCrds: true,
-      resyncMs: 0,
-      logLevel: "warn",
-    });
+    operator = await startTestOperator(cluster.kc, NS);
     core = cluster.kc.makeApiClient(CoreV1Api);
     custom = cluster.kc.makeApiClient(CustomObjectsApi);
   });

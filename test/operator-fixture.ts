@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { GROUP, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { mergePatchOptions } from "../src/kube/patch.js";
@@ -29,6 +29,25 @@ export interface OperatorHarness {
   stop(): Promise<void>;
 }
 
+/** The operator in this process, native submission, watching one namespace (no metrics port, no resync). */
+export function startTestOperator(
+  kc: KubeConfig,
+  namespace: string,
+  decide: Partial<DecideConfig> = {},
+): Promise<RunningOperator> {
+  return startOperator({
+    kc,
+    namespaces: [namespace],
+    workers: 4,
+    submitter: "native",
+    metricsPort: 0,
+    installCrds: true,
+    resyncMs: 0,
+    logLevel: "warn",
+    decide,
+  });
+}
+
 /** An operator running in this process, watching a fresh namespace of the shared test cluster. */
 export async function operatorHarness(
   prefix: string,
@@ -36,16 +55,10 @@ export async function operatorHarness(
 ): Promise<OperatorHarness> {
   const { name: ns, cluster } = await freshNamespace(prefix);
   await ensureSparkServiceAccount(cluster.kc, ns);
-  const operator = await startOperator({
-    kc: cluster.kc,
-    namespaces: [ns],
-    workers: 4,
-    submitter: "native",
-    metricsPort: 0,
-    installCrds: true,
-    resyncMs: 0,
-    logLevel: "warn",
-    decide: { driverPodCreationGraceMs: 3000, resourceDeletionPollMs: 200, ...decide },
+  const operator = await startTestOperator(cluster.kc, ns, {
+    driverPodCreationGraceMs: 3000,
+    resourceDeletionPollMs: 200,
+    ...decide,
   });
   const core = cluster.kc.makeApiClient(CoreV1Api);
   const custom = cluster.kc.makeApiClient(CustomObjectsApi);
