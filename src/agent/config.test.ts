@@ -10,6 +10,7 @@ import {
   parseTaint,
   parseTaints,
   resolvePools,
+  SPARKPLANE_IMAGE_REPOSITORY,
 } from "./config.js";
 
 describe("taints", () => {
@@ -124,6 +125,15 @@ describe("images", () => {
     assert.equal(imageKind("myorg/etl-runtime:2", rules), "spark");
     assert.equal(imageKind("apache/spark:3.5.1", rules), "host");
     assert.equal(imageKind("other/spark", rules), "spark");
-    assert.throws(() => parseImageRule("x=java"), /spark or =host/);
+    assert.throws(() => parseImageRule("x=java"), /=spark, =sparkplane or =host/);
+  });
+  test("sparkplane's operator image: the chart's repository by default, any other by a rule", () => {
+    assert.equal(imageKind(`${SPARKPLANE_IMAGE_REPOSITORY}:0.1.0`), "sparkplane");
+    assert.equal(imageKind(`${SPARKPLANE_IMAGE_REPOSITORY}@sha256:abc`), "sparkplane");
+    assert.equal(imageKind("ghcr.io/other/sparkplane:0.1.0"), "host");
+    const rules = [parseImageRule("registry.local/*/sparkplane=sparkplane")];
+    assert.deepEqual(rules, [{ pattern: "registry.local/*/sparkplane", kind: "sparkplane" }]);
+    assert.equal(imageKind("registry.local/mirror/sparkplane:dev", rules), "sparkplane");
+    assert.equal(imageKind(SPARKPLANE_IMAGE_REPOSITORY, [parseImageRule("ghcr.io/*=host")]), "host");
   });
 });

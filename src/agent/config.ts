@@ -29,7 +29,14 @@ export interface NodePool {
   taints: V1Taint[];
 }
 
-export type ImageKind = "spark" | "host";
+export type ImageKind = "spark" | "sparkplane" | "host";
+const IMAGE_KINDS: readonly ImageKind[] = ["spark", "sparkplane", "host"];
+
+/**
+ * The repository of sparkplane's own operator image (the Helm chart's default `image.repository`): the agent
+ * runs it as this checkout's `bin/sparkplane.js`. Another repository (a mirror) needs `--image <pattern>=sparkplane`.
+ */
+export const SPARKPLANE_IMAGE_REPOSITORY = "ghcr.io/sparkplane/sparkplane";
 
 /** Image rules are tried in order; `pattern` matches the repository (no tag or digest), `*` is a wildcard. */
 export interface ImageRule {
@@ -168,12 +175,12 @@ export function parseNodePool(text: string, defaults: Capacity = DEFAULT_CAPACIT
   };
 }
 
-/** `pattern=spark|host`. */
+/** `pattern=spark|sparkplane|host`. */
 export function parseImageRule(text: string): ImageRule {
   const eq = text.lastIndexOf("=");
-  const kind = text.slice(eq + 1);
-  if (eq <= 0 || (kind !== "spark" && kind !== "host")) {
-    throw new Error(`image rule "${text}" must look like <repository pattern>=spark or =host`);
+  const kind = text.slice(eq + 1) as ImageKind;
+  if (eq <= 0 || !IMAGE_KINDS.includes(kind)) {
+    throw new Error(`image rule "${text}" must look like <repository pattern>=spark, =sparkplane or =host`);
   }
   return { pattern: text.slice(0, eq), kind };
 }
@@ -198,13 +205,15 @@ function globMatch(pattern: string, text: string): boolean {
 
 /**
  * How the agent runs an image: `spark` emulates the Spark image's entrypoint with the provisioned Spark;
- * `host` runs the command with the host's programs. By default a repository ending in `spark` or `spark-py`
- * (apache/spark, spark:3.5.1, gcr.io/spark-operator/spark-py) is a Spark image.
+ * `sparkplane` emulates sparkplane's operator image with this checkout; `host` runs the command with the
+ * host's programs. By default a repository ending in `spark` or `spark-py` (apache/spark, spark:3.5.1,
+ * gcr.io/spark-operator/spark-py) is a Spark image and SPARKPLANE_IMAGE_REPOSITORY is sparkplane's.
  */
 export function imageKind(image: string | undefined, rules: readonly ImageRule[] = []): ImageKind {
   const repo = imageRepository(image ?? "");
   for (const rule of rules)
     if (globMatch(rule.pattern, repo) || globMatch(rule.pattern, image ?? "")) return rule.kind;
+  if (repo === SPARKPLANE_IMAGE_REPOSITORY) return "sparkplane";
   return repo.endsWith("spark") || repo.endsWith("spark-py") ? "spark" : "host";
 }
 

@@ -9,6 +9,7 @@ const ctx: RunContext = {
   api: { host: "127.0.0.1", port: 6443 },
   imageRules: [],
   spark: { sparkHome: "/cache/pyspark", python: "/cache/venv/bin/python", examplesDir: "/cache/examples" },
+  sparkplane: { node: "/usr/local/bin/node", root: "/src/sparkplane" },
   hostPath: "/usr/bin:/bin",
   namespaces: true,
 };
@@ -96,6 +97,32 @@ describe("buildContainerRun", () => {
           spark: undefined,
         }),
       ConfigError,
+    );
+  });
+  test("sparkplane's operator image: the chart's container runs this checkout's operator with its args", () => {
+    const c = {
+      name: "controller",
+      image: "ghcr.io/sparkplane/sparkplane:0.1.0",
+      args: ["--leader-elect", "--metrics-host=$(POD_IP)"],
+      env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+      volumeMounts: [{ name: "config", mountPath: "/etc/config" }],
+    };
+    const run = buildContainerRun(pod({ containers: [c] }), c, plans, paths, runtime, data, ctx);
+    assert.equal(run.kind, "sparkplane");
+    assert.deepEqual(run.argv, [
+      "/usr/local/bin/node",
+      "--optimize-for-size",
+      "/src/sparkplane/bin/sparkplane.js",
+      "operator",
+      "--leader-elect",
+      "--metrics-host=127.9.1.2",
+    ]);
+    assert.equal(run.workingDir, "/src/sparkplane");
+    assert.equal(run.env.KUBERNETES_SERVICE_HOST, "127.0.0.1");
+    assert.equal(run.env.SPARK_HOME, undefined);
+    assert.deepEqual(
+      run.mounts.map((m) => m.target),
+      ["/etc/hosts", "/etc/config"],
     );
   });
   test("without namespaces, mount targets in argv, env and working dir become their sources", () => {

@@ -1,11 +1,12 @@
 import { posix } from "node:path";
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
 import { SparkPath } from "../spark/constants.js";
-import { type ImageRule, imageKind } from "./config.js";
+import { type ImageKind, type ImageRule, imageKind } from "./config.js";
 import { ConfigError, type PodRuntime } from "./downward.js";
 import { type ApiEndpoint, type DataLookup, expandCommand, resolveEnv } from "./env.js";
 import { podHostname } from "./hosts.js";
 import { type SparkRuntime, sparkArgv, sparkEnv, sparkMounts } from "./spark-image.js";
+import { type SparkplaneRuntime, sparkplaneArgv, sparkplaneWorkingDir } from "./sparkplane-image.js";
 import { containerMounts, type Mount, type VolumePlan } from "./volumes.js";
 
 /** What the agent knows that every container of every pod needs. */
@@ -14,6 +15,8 @@ export interface RunContext {
   imageRules: readonly ImageRule[];
   /** Undefined when Spark is not provisioned: Spark-image containers then fail to start with a clear message. */
   spark?: SparkRuntime;
+  /** This checkout, which runs sparkplane's operator image. */
+  sparkplane: SparkplaneRuntime;
   /** The host's PATH (host-image commands run with the host's programs). */
   hostPath: string;
   /** Private mount namespaces available: mounts are applied; otherwise paths are rewritten. */
@@ -22,7 +25,7 @@ export interface RunContext {
 
 /** Everything needed to start one container as a process. */
 export interface ContainerRun {
-  kind: "spark" | "host";
+  kind: ImageKind;
   argv: string[];
   env: Record<string, string>;
   /** Inside the container (a host path without namespaces). */
@@ -89,6 +92,9 @@ export function buildContainerRun(
     argv = sparkArgv(cmd, env, rt.podIP, ctx.spark, workingDir);
     env = sparkEnv(env, ctx.spark, ctx.hostPath, rt.podIP);
     mounts.push(...sparkMounts(ctx.spark, workDirSource));
+  } else if (kind === "sparkplane") {
+    argv = sparkplaneArgv(cmd, container.workingDir, ctx.sparkplane);
+    workingDir = sparkplaneWorkingDir(container.workingDir, ctx.sparkplane);
   } else {
     argv = cmd.command.length > 0 ? [...cmd.command, ...cmd.args] : cmd.args;
     workingDir = container.workingDir || workDirSource;

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { arch, release } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   CoordinationV1Api,
   CoreV1Api,
@@ -16,6 +16,7 @@ import {
 import { type Logger, pino } from "pino";
 import { parseKubernetesQuantity } from "../api/quantity.js";
 import { loadKubeConfig } from "../kube/config.js";
+import { SPARKPLANE_BIN } from "../local/components.js";
 import { statePaths } from "../local/paths.js";
 import { generatePki, pkiFile } from "../local/pki.js";
 import { findToolset } from "../local/provision/index.js";
@@ -208,6 +209,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         examplesDir: tools.examples?.dir,
         javaHome: process.env.JAVA_HOME,
       },
+      sparkplane: { node: process.execPath, root: dirname(dirname(SPARKPLANE_BIN)) },
       hostPath: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
       namespaces: mountNamespaces,
     };

@@ -96,7 +96,7 @@ export function registerAgent(program: Command): void {
       10250,
     )
     .option(
-      "--image <pattern=spark|host>",
+      "--image <pattern=spark|sparkplane|host>",
       "how to run images whose repository matches the pattern (repeatable; * wildcard)",
       collect,
       [],
