@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { KubeConfig, type RequestContext } from "@kubernetes/client-node";
@@ -46,10 +47,43 @@ export class PooledKubeConfig extends KubeConfig {
   }
 }
 
-/** Standard resolution: an explicit path, else KUBECONFIG / ~/.kube/config, else in-cluster. */
+/** Where the projected service-account volume puts the pod's token, CA and namespace. */
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+export type KubeConfigSource =
+  | { kind: "file"; path: string }
+  | { kind: "in-cluster" }
+  /** KUBECONFIG, else ~/.kube/config, else client-node's fallback. */
+  | { kind: "default" };
+
+/**
+ * Where a process's kubeconfig comes from, in controller-runtime's order: an explicit path, KUBECONFIG,
+ * in-cluster (KUBERNETES_SERVICE_HOST/PORT and a service-account token), then ~/.kube/config. In-cluster
+ * comes before ~/.kube/config so that a pod always runs with its own service account, even where the home
+ * directory holds someone's kubeconfig (as on the embedded cluster, whose pods share the host's files).
+ */
+export function kubeConfigSource(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv,
+  exists: (file: string) => boolean,
+): KubeConfigSource {
+  if (path) return { kind: "file", path };
+  if (env.KUBECONFIG) return { kind: "default" };
+  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && exists(`${SERVICE_ACCOUNT_DIR}/token`))
+    return { kind: "in-cluster" };
+  return { kind: "default" };
+}
+
+/**
+ * The kubeconfig by kubeConfigSource. In-cluster, client-node authenticates with the token file and re-reads
+ * it when the token it holds is over a minute old (as client-go does), so a rotated projected token (the
+ * kubelet, or the agent, rewrites it at 80% of its lifetime) is picked up; the CA file is read per connection.
+ */
 export function loadKubeConfig(path?: string): KubeConfig {
   const kc = new PooledKubeConfig();
-  if (path) kc.loadFromFile(path);
+  const source = kubeConfigSource(path, process.env, existsSync);
+  if (source.kind === "file") kc.loadFromFile(source.path);
+  else if (source.kind === "in-cluster") kc.loadFromCluster();
   else kc.loadFromDefault();
   return kc;
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadKubeConfig } from "../../kube/config.js";
+import { defaultListenHost, defaultOwnNamespace, serviceAccountNamespace } from "../../kube/pod-env.js";
 import { findSpark } from "../../local/provision/spark.js";
 import { startOperator } from "../../operator/operator.js";
 
@@ -9,7 +10,7 @@ interface OperatorFlags {
   workers: number;
   submitter: string;
   metricsPort: number;
-  metricsHost: string;
+  metricsHost?: string;
   installCrds: boolean;
   resyncSeconds: number;
   sparkSubmitTimeoutSeconds: number;
@@ -17,7 +18,7 @@ interface OperatorFlags {
   logLevel: string;
   stateDir?: string;
   leaderElect: boolean;
-  leaderElectionNamespace: string;
+  leaderElectionNamespace?: string;
   leaderElectionName: string;
 }
 
@@ -47,7 +48,10 @@ export function registerOperator(program: Command): void {
       positiveInt("--metrics-port"),
       8080,
     )
-    .option("--metrics-host <host>", "address of /metrics, /healthz, /readyz", "127.0.0.1")
+    .option(
+      "--metrics-host <host>",
+      "address of /metrics, /healthz, /readyz (default: POD_IP, else 127.0.0.1)",
+    )
     .option("--no-install-crds", "do not create or update the CRDs at start-up")
     .option(
       "--resync-seconds <s>",
@@ -68,7 +72,10 @@ export function registerOperator(program: Command): void {
     )
     .option("--log-level <level>", "pino level", "info")
     .option("--leader-elect", "run workers only while holding a Lease (for several replicas)", false)
-    .option("--leader-election-namespace <ns>", "namespace of the Lease", "default")
+    .option(
+      "--leader-election-namespace <ns>",
+      "namespace of the Lease (default: POD_NAMESPACE, the service account's namespace in-cluster, else default)",
+    )
     .option("--leader-election-name <name>", "name of the Lease", "sparkplane-operator")
     .option("--state-dir <dir>", "(set by `sparkplane up`; marks the process as the embedded cluster's)")
     .action(async (flags: OperatorFlags) => {
@@ -97,12 +104,16 @@ export function registerOperator(program: Command): void {
           maxConcurrent: flags.sparkSubmitConcurrency,
         },
         metricsPort: flags.metricsPort,
-        metricsHost: flags.metricsHost,
+        metricsHost: flags.metricsHost ?? defaultListenHost(process.env),
         installCrds: flags.installCrds,
         resyncMs: flags.resyncSeconds * 1000,
         logLevel: flags.logLevel,
         leaderElection: flags.leaderElect
-          ? { namespace: flags.leaderElectionNamespace, name: flags.leaderElectionName }
+          ? {
+              namespace:
+                flags.leaderElectionNamespace ?? defaultOwnNamespace(process.env, serviceAccountNamespace()),
+              name: flags.leaderElectionName,
+            }
           : undefined,
       });
       const stop = async () => {
