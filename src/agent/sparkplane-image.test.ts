@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { imageKind, SPARKPLANE_IMAGE_REPOSITORY } from "./config.js";
 import { SPARKPLANE_IMAGE, sparkplaneArgv, sparkplaneWorkingDir } from "./sparkplane-image.js";
 
 const rt = { node: "/opt/node20/bin/node", root: "/home/me/sparkplane" };
@@ -62,5 +67,26 @@ describe("sparkplaneWorkingDir", () => {
     assert.equal(sparkplaneWorkingDir("/app", rt), rt.root);
     assert.equal(sparkplaneWorkingDir("/app/dist", rt), "/home/me/sparkplane/dist");
     assert.equal(sparkplaneWorkingDir("/tmp", rt), "/tmp");
+  });
+});
+
+describe("the image the agent emulates is the one the repository defines", () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+  test("the chart's default image is run as sparkplane's", () => {
+    const values = parse(readFileSync(join(root, "charts", "sparkplane", "values.yaml"), "utf8")) as {
+      image: { registry: string; repository: string };
+    };
+    const repository = `${values.image.registry}/${values.image.repository}`;
+    assert.equal(repository, SPARKPLANE_IMAGE_REPOSITORY);
+    assert.equal(imageKind(`${repository}:0.1.0`), "sparkplane");
+  });
+  test("the Dockerfile's WORKDIR and ENTRYPOINT", () => {
+    const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
+    const runStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    const workdirs = [...runStage.matchAll(/^WORKDIR\s+(\S+)/gm)].map((m) => m[1]);
+    assert.equal(workdirs.at(-1), SPARKPLANE_IMAGE.workDir);
+    const entrypoint = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(runStage)?.[1] ?? "[]") as string[];
+    assert.equal(basename(entrypoint[0] ?? ""), "node");
+    assert.deepEqual(entrypoint.slice(1), SPARKPLANE_IMAGE.entrypoint.slice(1));
   });
 });

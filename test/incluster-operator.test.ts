@@ -1,0 +1,273 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
+import { parse } from "yaml";
+import { type Agent, startAgent } from "../src/agent/index.js";
+import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
+import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
+import { down, privateCluster, processesMentioning, type TestCluster } from "./cluster.js";
+import {
+  ChartRelease,
+  isRunning,
+  killContainer,
+  leaseHolder,
+  operatorPods,
+  podOfHolder,
+} from "./incluster-helpers.js";
+import { eventually } from "./poll.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const RELEASE = "sparkplane";
+const RELEASE_NS = "sparkplane-system";
+const NS = "default";
+const AGENT = "incluster";
+/** The chart's names for release "sparkplane" (the fullname is the release name when it contains the chart's). */
+const CONTROLLER = `${RELEASE}-controller`;
+const LEASE = `${CONTROLLER}-lock`;
+const OPERATOR_PROCESS = `${ROOT}/bin/sparkplane.js operator`;
+/** What the test keeps in every helm command: the agent runs the chart's image as this checkout, nothing is pulled. */
+const VALUES = ["image.pullPolicy=Never", `spark.jobNamespaces={${NS}}`, "spark.serviceAccount.name=spark"];
+
+const secs = (ms: number) => (ms / 1000).toFixed(1);
+
+function sparkPi(name: string, executors = 2): SparkApplication {
+  const app = parse(readFileSync(join(ROOT, "examples", "spark-pi.yaml"), "utf8")) as SparkApplication;
+  return {
+    ...app,
+    metadata: { name, namespace: NS },
+    spec: { ...app.spec, executor: { ...app.spec.executor, instances: executors } },
+  };
+}
+
+describe("the operator in-cluster: the Helm chart on the embedded cluster, its pods run by the agent", {
+  timeout: 900_000,
+}, () => {
+  let cluster: TestCluster;
+  let agent: Agent;
+  let release: ChartRelease;
+  let core: CoreV1Api;
+  let custom: CustomObjectsApi;
+  const ref = { group: GROUP, version: VERSION, plural: SparkApplicationNames.plural, namespace: NS };
+
+  before(async () => {
+    cluster = await privateCluster();
+    agent = await startAgent({ stateDir: cluster.stateDir, name: AGENT, nodes: 1 });
+    release = new ChartRelease(
+      cluster.kubeconfig,
+      RELEASE,
+      RELEASE_NS,
+      join(ROOT, "charts", "sparkplane"),
+      VALUES,
+    );
+    core = cluster.kc.makeApiClient(CoreV1Api);
+    custom = cluster.kc.makeApiClient(CustomObjectsApi);
+  });
+  after(async () => {
+    await agent?.stop();
+    if (cluster) await down(cluster.stateDir);
+  });
+
+  const create = (app: SparkApplication) => custom.createNamespacedCustomObject({ ...ref, body: app });
+  const get = async (name: string) =>
+    (await custom.getNamespacedCustomObject({ ...ref, name })) as SparkApplication;
+  const state = (app: SparkApplication) => app.status?.applicationState?.state ?? "";
+  const waitForState = (name: string, states: string[], timeoutMs = 240_000) =>
+    eventually(
+      `${name} in ${states.join("|")}`,
+      async () => {
+        const app = await get(name);
+        return states.includes(state(app)) ? app : undefined;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+  const driverPods = async (app: string) =>
+    (
+      await core.listNamespacedPod({
+        namespace: NS,
+        labelSelector: `spark-role=driver,${OperatorLabel.AppName}=${app}`,
+      })
+    ).items;
+  const runningOperators = (count: number) =>
+    eventually(
+      `${count} operator pod(s) Running`,
+      async () => {
+        const pods = await operatorPods(cluster.kc, release);
+        return pods.length === count && pods.every(isRunning) ? pods : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
+  const operatorLog = async (pod: V1Pod) =>
+    (await release.kubectl(["logs", "-n", RELEASE_NS, pod.metadata!.name!, "-c", "operator"])).stdout;
+  const holderPod = async () => podOfHolder(await leaseHolder(cluster.kc, RELEASE_NS, LEASE));
+
+  test("helm install: the operator pod runs on the agent as this checkout, in-cluster; spark-pi COMPLETED through it", async () => {
+    const started = Date.now();
+    await release.install();
+    const [pod] = await runningOperators(1);
+    const podIP = pod!.status!.podIP!;
+    assert.ok(
+      agent.nodes.some((n) => n.name === pod!.spec?.nodeName),
+      "scheduled onto the agent's node",
+    );
+    const procs = processesMentioning(OPERATOR_PROCESS).map((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"),
+    );
+    assert.ok(
+      procs.some((argv) => argv.includes(`--metrics-host=${podIP}`) && argv.includes("--no-install-crds")),
+      `this checkout's operator with the chart's args: ${JSON.stringify(procs)}`,
+    );
+    // The metrics server is bound to the pod's own address (POD_IP), not 0.0.0.0.
+    await eventually(
+      "/readyz on the pod IP",
+      async () => (await fetch(`http://${podIP}:8080/readyz`)).status === 200,
+      { timeoutMs: 60_000, intervalMs: 250, retryErrors: true },
+    );
+    console.log(`in-cluster operator Running and ready ${secs(Date.now() - started)} s after helm install`);
+
+    await create(sparkPi("spark-pi"));
+    const done = await waitForState("spark-pi", ["COMPLETED", "FAILED"]);
+    assert.equal(state(done), "COMPLETED", done.status?.applicationState?.errorMessage);
+    assert.equal(Object.keys(done.status?.executorState ?? {}).length, 2, "two executors tracked");
+    // The in-cluster operator (the only one there is) counted it.
+    const metrics = await (await fetch(`http://${podIP}:8080/metrics`)).text();
+    assert.match(metrics, /^spark_application_success_count(_total)?\{[^}]*"default"[^}]*\} 1$/m);
+    assert.match(await operatorLog(pod!), /caches synced/);
+    console.log(
+      `spark-pi through the in-cluster operator: ${secs(Date.now() - started)} s from helm install`,
+    );
+  });
+
+  test("RBAC: without the sparkapplications/status rule the operator's log names the Forbidden; restored, the app proceeds", async () => {
+    const rendered = await release.template();
+    const role = rendered.find(
+      (d) =>
+        d.kind === "Role" &&
+        (d.metadata as { name?: string; namespace?: string }).name === CONTROLLER &&
+        (d.metadata as { namespace?: string }).namespace === NS,
+    ) as { rules: { resources?: string[] }[] } | undefined;
+    assert.ok(role, `the chart renders the operator's Role in ${NS}`);
+    const crippled = {
+      ...role,
+      rules: role.rules.filter((r) => !r.resources?.includes(`${SparkApplicationNames.plural}/status`)),
+    };
+    assert.equal(crippled.rules.length, role.rules.length - 1, "one rule removed");
+    await release.kubectl(["apply", "-f", "-"], JSON.stringify(crippled));
+
+    const [pod] = await operatorPods(cluster.kc, release);
+    await create(sparkPi("rbac-pi", 1));
+    const forbidden = new RegExp(
+      `forbidden: User \\\\?"system:serviceaccount:${RELEASE_NS}:${CONTROLLER}\\\\?" cannot update resource \\\\?"sparkapplications/status\\\\?"`,
+    );
+    const log = await eventually(
+      "the Forbidden in the operator's log",
+      async () => {
+        const text = await operatorLog(pod!);
+        return forbidden.test(text) ? text : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.match(log, /reconcile failed/);
+    assert.equal(state(await get("rbac-pi")), "", "no status could be written");
+
+    await release.kubectl(["apply", "-f", "-"], JSON.stringify(role));
+    const proceeded = await waitForState("rbac-pi", ["SUBMITTED", "RUNNING", "COMPLETED"], 120_000);
+    assert.equal(
+      proceeded.status?.submissionAttempts,
+      1,
+      "the driver created before was adopted, not resubmitted",
+    );
+    assert.equal((await driverPods("rbac-pi")).length, 1);
+    await custom.deleteNamespacedCustomObject({ ...ref, name: "rbac-pi" });
+  });
+
+  test("helm upgrade --set controller.replicas=2: one leader, one standby; SIGKILL the leader, the standby takes over, nothing submitted twice", async () => {
+    await release.upgrade(["controller.replicas=2"]);
+    const pods = await runningOperators(2);
+    const names = pods.map((p) => p.metadata!.name!);
+    const leaderName = await eventually(
+      "a leader among the two",
+      async () => {
+        const holder = await holderPod();
+        return holder && names.includes(holder) ? holder : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const leader = pods.find((p) => p.metadata?.name === leaderName)!;
+    const standby = names.find((n) => n !== leaderName)!;
+    assert.match(await operatorLog(leader), /became the leader/);
+
+    await create(sparkPi("before-failover", 1));
+    await waitForState("before-failover", ["SUBMITTED", "RUNNING"]);
+
+    const killedAt = Date.now();
+    killContainer(cluster.stateDir, AGENT, leader, "operator");
+    await create(sparkPi("after-failover", 1));
+    await eventually("the standby holding the Lease", async () => (await holderPod()) === standby, {
+      timeoutMs: 90_000,
+      intervalMs: 100,
+    });
+    const acquiredAt = Date.now();
+    await eventually(
+      "after-failover submitted",
+      async () => (await get("after-failover")).status?.submissionAttempts,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      },
+    );
+    const submittedAt = Date.now();
+    console.log(
+      `failover (leader SIGKILLed): the standby acquired the Lease after ${secs(acquiredAt - killedAt)} s, ` +
+        `submitted the next app after ${secs(submittedAt - killedAt)} s`,
+    );
+
+    for (const name of ["before-failover", "after-failover"]) {
+      const done = await waitForState(name, ["COMPLETED", "FAILED"]);
+      assert.equal(state(done), "COMPLETED", `${name}: ${done.status?.applicationState?.errorMessage}`);
+      assert.equal(done.status?.submissionAttempts, 1, `${name} submitted once`);
+      assert.equal((await driverPods(name)).length, 1, `${name} has one driver pod`);
+    }
+    // The killed container restarted and stands by: still two operators, the Lease with the new leader.
+    await runningOperators(2);
+    assert.equal(await holderPod(), standby);
+  });
+
+  test("helm uninstall: no operator object left behind; the CRDs stay (crds/), the operator's Lease stays released", async () => {
+    const rendered = await release.template(["controller.replicas=2"]);
+    await release.uninstall();
+    await eventually(
+      "operator pods gone",
+      async () => (await operatorPods(cluster.kc, release)).length === 0,
+      {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+      },
+    );
+    await eventually("operator processes gone", () => processesMentioning(OPERATOR_PROCESS).length === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+    const manifest = rendered.map((d) => JSON.stringify(d)).join("\n");
+    const left = await release.kubectl(["get", "-f", "-", "--ignore-not-found", "-o", "name"], manifest);
+    assert.equal(left.stdout.trim(), "", "every object the chart rendered is gone");
+    const labelled = await release.kubectl([
+      "get",
+      "deployments,replicasets,pods,serviceaccounts,services,roles,rolebindings,clusterroles,clusterrolebindings,poddisruptionbudgets,configmaps",
+      "--all-namespaces",
+      "-l",
+      `app.kubernetes.io/instance=${RELEASE}`,
+      "-o",
+      "name",
+    ]);
+    assert.equal(labelled.stdout.trim(), "", "nothing labelled with the release");
+    for (const crd of ["sparkapplications", "scheduledsparkapplications"])
+      await release.kubectl(["get", "crd", `${crd}.${GROUP}`]);
+    if (!rendered.some((d) => d.kind === "Lease")) {
+      // The operator creates its Lease; Helm does not own it. Its pods were stopped with SIGTERM, so it was released.
+      assert.equal(await leaseHolder(cluster.kc, RELEASE_NS, LEASE), "", "the Lease is released");
+    }
+  });
+});
