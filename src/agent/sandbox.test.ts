@@ -133,6 +133,29 @@ describe("planMounts", () => {
       { op: "bind", source: "/srv/data", target: "/data", readOnly: true },
     ]);
   });
+  test("a volume over an ancestor of the pod's directory (emptyDir at /state) comes after the mounts it would hide", () => {
+    const ops = planMounts(
+      [
+        { source: "/state/pod/volumes/scratch", target: "/state", readOnly: false },
+        { source: "/state/pod/hosts", target: "/etc/hosts", readOnly: true },
+        { source: "/state/pod/volumes/conf", target: "/srv/data", readOnly: true },
+        { source: "/spark/jars", target: "/state/jars", readOnly: true, createSource: true },
+      ],
+      undefined,
+      host,
+      "/s",
+    );
+    assert.deepEqual(
+      ops.map((o) => (o.op === "bind" ? `${o.source} -> ${o.target}` : o.op)),
+      [
+        "/state/pod/hosts -> /etc/hosts",
+        "/state/pod/volumes/conf -> /srv/data",
+        "/state/pod/volumes/scratch -> /state",
+        "mkdir",
+        "/spark/jars -> /state/jars",
+      ],
+    );
+  });
   test("a shadowed directory is shadowed once; deeper existing dirs get their own shadow", () => {
     const fs = fakeFs(["/etc", "/etc/ssl"]);
     const ops = planMounts(
@@ -167,6 +190,10 @@ describe("wrapperScript", () => {
       });
       assert.equal(ok.status, 3);
       assert.equal(ok.stdout, `${dir}\narg with 'quotes'\n`);
+      assert.match(
+        readFileSync(script, "utf8"),
+        new RegExp(`^cd '${dir}' \\|\\| exit 128\nsp_exit='exit'$`, "m"),
+      );
       assert.deepEqual(parseExitFile(readFileSync(exitFile, "utf8")), { code: 3, startError: false });
       writeFileSync(
         script,

@@ -43,7 +43,28 @@ export function canonical(path: string, fs: HostFs): string {
 }
 
 /**
- * Orders bind mounts (parents first) and plans how each target comes to exist inside a private mount
+ * The order of the bind mounts: a target before the targets inside it, and a mount whose source lies inside
+ * another mount's target (a volume of a pod whose directory is under /tmp, with an emptyDir at /tmp) before
+ * that target hides its source; otherwise shallow first. Where both cannot hold, shallow first.
+ */
+function mountOrder(entries: [string, Mount][], fs: HostFs): [string, Mount][] {
+  const shallowFirst = [...entries].sort(
+    ([a], [b]) => a.split("/").length - b.split("/").length || a.localeCompare(b),
+  );
+  const source = new Map(entries.map(([t, m]) => [t, canonical(m.source, fs)]));
+  const mustPrecede = (a: string, b: string) =>
+    (under(b, a) && a !== b) || (under(source.get(a)!, b) && !under(a, b));
+  const out: [string, Mount][] = [];
+  const left = [...shallowFirst];
+  while (left.length > 0) {
+    const i = left.findIndex(([t]) => !left.some(([o]) => o !== t && mustPrecede(o, t)));
+    out.push(...left.splice(Math.max(i, 0), 1)); // -1: a cycle, take the shallowest
+  }
+  return out;
+}
+
+/**
+ * Orders bind mounts (mountOrder) and plans how each target comes to exist inside a private mount
  * namespace without touching the host: a missing target is created inside a tmpfs "shadow" of its deepest
  * existing host directory, or inside a volume when it lies below one. Only a missing top-level directory
  * (e.g. `/data`) is created on the host itself, since `/` cannot be shadowed. The last mount of a target wins.
@@ -56,9 +77,7 @@ export function planMounts(
 ): MountOp[] {
   const byTarget = new Map<string, Mount>();
   for (const m of mounts) byTarget.set(canonical(m.target, fs), m);
-  const ordered = [...byTarget.entries()].sort(
-    ([a], [b]) => a.split("/").length - b.split("/").length || a.localeCompare(b),
-  );
+  const ordered = mountOrder([...byTarget.entries()], fs);
   const ops: MountOp[] = [];
   const mounted: { target: string; source: string }[] = [];
   const created = new Set<string>();
@@ -143,26 +162,29 @@ function opLine(op: MountOp): string {
 
 /**
  * The wrapper script a container runs as (`sh wrapper.sh <argv...>`, inside `unshare --mount --uts` when
- * namespaces are on): sets up mounts and hostname, enters the working directory, runs the command as its
+ * namespaces are on): sets up mounts and hostname, runs the command in its working directory as its
  * child so it can record the exit code in a file (which survives an agent restart), and passes SIGTERM on
  * to the command (staying alive itself until the command ends). SIGKILL goes to the whole process group.
  */
 export function wrapperScript(spec: WrapperSpec): string {
-  const exitFile = shq(spec.exitFile);
   const lines = [
     "#!/bin/sh",
     `# sparkplane agent: ${spec.title.replaceAll("\n", " ")}`,
-    `sp_exit=${exitFile}`,
+    // The wrapper stays in the exit file's directory and names it relative to it: a volume mounted over one
+    // of its ancestors (an emptyDir at /tmp, the state dir under /tmp) hides the path, not the working directory.
+    `cd ${shq(posix.dirname(spec.exitFile))} || exit 128`,
+    `sp_exit=${shq(posix.basename(spec.exitFile))}`,
     `sp_fail() { echo "sparkplane: $*" >&2; echo "128 StartError" > "$sp_exit.tmp" && mv "$sp_exit.tmp" "$sp_exit"; exit 128; }`,
   ];
   if (spec.ops.some((o) => o.op === "shadow")) lines.push(SHADOW_FN);
   lines.push(...spec.ops.map(opLine));
   if (spec.hostname)
     lines.push(`echo ${shq(spec.hostname)} > /proc/sys/kernel/hostname || sp_fail "cannot set the hostname"`);
+  const workingDir = shq(spec.workingDir);
   lines.push(
-    `cd ${shq(spec.workingDir)} || sp_fail "cannot enter the working directory ${spec.workingDir}"`,
+    `(cd ${workingDir}) 2>/dev/null || sp_fail "cannot enter the working directory ${spec.workingDir}"`,
     `[ $# -gt 0 ] || sp_fail "no command: the container has neither command nor args"`,
-    `"$@" &`,
+    `(cd ${workingDir} && exec "$@") &`,
     "sp_child=$!",
     `trap 'kill -TERM "$sp_child" 2>/dev/null' TERM INT HUP`,
     "while :; do",
