@@ -242,6 +242,21 @@ describe("the operator in-cluster: the Helm chart on the embedded cluster, its p
     // The killed container restarted and stands by: still two operators, the Lease with the new leader.
     await runningOperators(2);
     assert.equal(await holderPod(), standby);
+
+    // A graceful stop (pod deletion, a rolling update): the leader releases the Lease on SIGTERM.
+    const deletedAt = Date.now();
+    await core.deleteNamespacedPod({ name: standby, namespace: RELEASE_NS });
+    await eventually(
+      "the restarted replica holding the Lease",
+      async () => (await holderPod()) === leaderName,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      },
+    );
+    console.log(
+      `failover (leader pod deleted, SIGTERM): the Lease changed hands after ${secs(Date.now() - deletedAt)} s`,
+    );
   });
 
   test("helm uninstall: no object of the chart left behind; the CRDs stay (crds/)", async () => {
