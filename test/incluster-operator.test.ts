@@ -118,12 +118,16 @@ describe("the operator in-cluster: the Helm chart on the embedded cluster, its p
       agent.nodes.some((n) => n.name === pod!.spec?.nodeName),
       "scheduled onto the agent's node",
     );
-    const procs = processesMentioning(OPERATOR_PROCESS).map((pid) =>
-      readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"),
-    );
+    const argvs = processesMentioning(OPERATOR_PROCESS).flatMap((pid) => {
+      try {
+        return [readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
     assert.ok(
-      procs.some((argv) => argv.includes(`--metrics-host=${podIP}`) && argv.includes("--no-install-crds")),
-      `this checkout's operator with the chart's args: ${JSON.stringify(procs)}`,
+      argvs.some((argv) => argv.includes(`--metrics-host=${podIP}`) && argv.includes("--no-install-crds")),
+      `this checkout's operator with the chart's args: ${JSON.stringify(argvs)}`,
     );
     // The metrics server is bound to the pod's own address (POD_IP), not 0.0.0.0.
     await eventually(

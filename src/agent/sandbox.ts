@@ -182,7 +182,7 @@ export function wrapperScript(spec: WrapperSpec): string {
     lines.push(`echo ${shq(spec.hostname)} > /proc/sys/kernel/hostname || sp_fail "cannot set the hostname"`);
   const workingDir = shq(spec.workingDir);
   lines.push(
-    `(cd ${workingDir}) 2>/dev/null || sp_fail "cannot enter the working directory ${spec.workingDir}"`,
+    `[ -d ${workingDir} ] || sp_fail "cannot enter the working directory ${spec.workingDir}"`,
     `[ $# -gt 0 ] || sp_fail "no command: the container has neither command nor args"`,
     `(cd ${workingDir} && exec "$@") &`,
     "sp_child=$!",
