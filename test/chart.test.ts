@@ -95,7 +95,11 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
     const spark = roles.find((r) => r.metadata.name === "sparkplane-spark")!;
     assert.equal(spark.metadata.namespace, "sparkplane");
     assert.deepEqual(spark.rules, plain(SPARK_DRIVER_RULES));
-    assert.equal(one(manifests, "ServiceAccount", "sparkplane").metadata.name, "sparkplane-controller");
+    const accounts = manifests.filter((m) => m.kind === "ServiceAccount");
+    assert.deepEqual(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort(), [
+      "sparkplane/sparkplane-controller",
+      "sparkplane/sparkplane-spark",
+    ]);
     assert.equal(manifests.filter((m) => m.kind === "CustomResourceDefinition").length, 2);
     assert.ok(!manifests.some((m) => m.kind === "PodMonitor" || m.kind.includes("Webhook")));
   });
