@@ -190,6 +190,31 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
     }
   });
 
+  it("sparkplane helm talks to the embedded cluster: helm install --dry-run=server", async () => {
+    const { name: ns, cluster } = await freshNamespace("helm");
+    const r = spawnSync(
+      process.execPath,
+      [
+        "bin/sparkplane.js",
+        "helm",
+        "--state-dir",
+        cluster.stateDir,
+        "install",
+        "sparkplane",
+        CHART_DIR,
+        "--namespace",
+        ns,
+        "--set",
+        `spark.jobNamespaces={${ns}}`,
+        "--dry-run=server",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /STATUS: pending-install/);
+    assert.match(r.stdout, /kind: Deployment/);
+  });
+
   it("the job-namespace rendering applies with kubectl apply --dry-run=server", async () => {
     const { name: ns } = await freshNamespace("chart");
     const text = helm(helmTemplateArgs(CHART_DIR, ns, ["--set", `spark.jobNamespaces={${ns}}`]));
