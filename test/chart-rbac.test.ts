@@ -7,42 +7,19 @@
  * runs the same identity inside a pod.)
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import { API_VERSION, GROUP, ScheduledSparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
-import { CHART_DIR, helmTemplateArgs, runHelm } from "../src/chart/install.js";
 import { mergePatchOptions } from "../src/kube/patch.js";
-import { requireHelm } from "../src/local/provision/helm.js";
-import { requireToolset } from "../src/local/provision/index.js";
 import { type RunningOperator, startOperator } from "../src/operator/operator.js";
+import { applyChartIdentity, chartNames, serviceAccountKubeConfig } from "./chart-identity.js";
 import { freshNamespace, type TestCluster } from "./cluster.js";
 import { basicApp, state } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const RELEASE = "rbac";
-
-/** A kubeconfig for the test cluster that authenticates as a ServiceAccount, with a TokenRequest token. */
-async function serviceAccountKubeConfig(admin: KubeConfig, namespace: string, name: string) {
-  const core = admin.makeApiClient(CoreV1Api);
-  const request = await core.createNamespacedServiceAccountToken({
-    name,
-    namespace,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const cluster = admin.getCurrentCluster()!;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ ...cluster, name: "test" }],
-    users: [{ name, token: request.status!.token }],
-    contexts: [{ name: "sa", cluster: "test", user: name, namespace }],
-    currentContext: "sa",
-  });
-  return kc;
-}
+const names = chartNames(RELEASE);
 
 describe("the operator with the chart's RBAC (one job namespace)", { timeout: 240_000 }, () => {
   let ns = "";
@@ -56,29 +33,8 @@ describe("the operator with the chart's RBAC (one job namespace)", { timeout: 24
     ({ name: ns, cluster } = await freshNamespace("rbac"));
     custom = cluster.kc.makeApiClient(CustomObjectsApi);
     core = cluster.kc.makeApiClient(CoreV1Api);
-    const rendered = runHelm(
-      requireHelm().helm,
-      helmTemplateArgs(CHART_DIR, ns, [
-        "--set",
-        `spark.jobNamespaces={${ns}}`,
-        "--set",
-        `fullnameOverride=${RELEASE}`,
-      ]),
-      ROOT,
-    );
-    // The RBAC and ServiceAccounts only: the Deployment would wait for a node this cluster does not have,
-    // and the CRDs are there already.
-    const identity = rendered
-      .split(/^---$/m)
-      .filter((doc) => /^kind: (ServiceAccount|Role|RoleBinding)$/m.test(doc))
-      .join("\n---\n");
-    const r = spawnSync(
-      requireToolset().kube.kubectl,
-      ["--kubeconfig", cluster.kubeconfig, "apply", "-f", "-"],
-      { input: identity, encoding: "utf8" },
-    );
-    assert.equal(r.status, 0, r.stderr);
-    const kc = await serviceAccountKubeConfig(cluster.kc, ns, `${RELEASE}-controller`);
+    applyChartIdentity(cluster, ns, RELEASE);
+    const kc = await serviceAccountKubeConfig(cluster.kc, ns, names.operatorAccount);
     operator = await startOperator({
       kc,
       namespaces: [ns],
@@ -88,7 +44,7 @@ describe("the operator with the chart's RBAC (one job namespace)", { timeout: 24
       installCrds: false,
       resyncMs: 0,
       logLevel: "warn",
-      leaderElection: { namespace: ns, name: `${RELEASE}-controller-lock` },
+      leaderElection: { namespace: ns, name: names.lease },
       decide: { driverPodCreationGraceMs: 3000, resourceDeletionPollMs: 200 },
     });
   });
@@ -100,7 +56,7 @@ describe("the operator with the chart's RBAC (one job namespace)", { timeout: 24
   it("holds the Lease, submits, follows the driver to COMPLETED and deletes the app after its TTL", async () => {
     await eventually("the Lease", () => operator!.isLeader(), { timeoutMs: 30_000 });
     const app = basicApp("pi", { timeToLiveSeconds: 2 }) as { spec: { driver: { serviceAccount: string } } };
-    app.spec.driver.serviceAccount = `${RELEASE}-spark`;
+    app.spec.driver.serviceAccount = names.sparkAccount;
     await custom.createNamespacedCustomObject({
       ...appsRef(),
       body: { apiVersion: API_VERSION, kind: "SparkApplication", ...app },
@@ -174,7 +130,7 @@ describe("the operator with the chart's RBAC (one job namespace)", { timeout: 24
 
   it("a ScheduledSparkApplication creates its run and records it in its status", async () => {
     const template = basicApp("unused").spec as unknown as { driver: { serviceAccount: string } };
-    template.driver.serviceAccount = `${RELEASE}-spark`;
+    template.driver.serviceAccount = names.sparkAccount;
     const ref = {
       group: GROUP,
       version: VERSION,
