@@ -95,7 +95,11 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
     const spark = roles.find((r) => r.metadata.name === "sparkplane-spark")!;
     assert.equal(spark.metadata.namespace, "sparkplane");
     assert.deepEqual(spark.rules, plain(SPARK_DRIVER_RULES));
-    assert.equal(one(manifests, "ServiceAccount", "sparkplane").metadata.name, "sparkplane-controller");
+    const accounts = manifests.filter((m) => m.kind === "ServiceAccount");
+    assert.deepEqual(accounts.map((a) => `${a.metadata.namespace}/${a.metadata.name}`).sort(), [
+      "sparkplane/sparkplane-controller",
+      "sparkplane/sparkplane-spark",
+    ]);
     assert.equal(manifests.filter((m) => m.kind === "CustomResourceDefinition").length, 2);
     assert.ok(!manifests.some((m) => m.kind === "PodMonitor" || m.kind.includes("Webhook")));
   });
@@ -184,6 +188,31 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
     ]) {
       assert.match(r.stdout, new RegExp(`${object.replaceAll(".", "\\.")} \\w+ \\(server dry run\\)`));
     }
+  });
+
+  it("sparkplane helm talks to the embedded cluster: helm install --dry-run=server", async () => {
+    const { name: ns, cluster } = await freshNamespace("helm");
+    const r = spawnSync(
+      process.execPath,
+      [
+        "bin/sparkplane.js",
+        "helm",
+        "--state-dir",
+        cluster.stateDir,
+        "install",
+        "sparkplane",
+        CHART_DIR,
+        "--namespace",
+        ns,
+        "--set",
+        `spark.jobNamespaces={${ns}}`,
+        "--dry-run=server",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /STATUS: pending-install/);
+    assert.match(r.stdout, /kind: Deployment/);
   });
 
   it("the job-namespace rendering applies with kubectl apply --dry-run=server", async () => {
