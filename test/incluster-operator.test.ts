@@ -180,6 +180,7 @@ describe("the operator in-cluster: the Helm chart on the embedded cluster, its p
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     assert.match(log, /reconcile failed/);
+    console.log(`operator log: ${log.split("\n").find((l) => forbidden.test(l))}`);
     assert.equal(state(await get("rbac-pi")), "", "no status could be written");
 
     await release.kubectl(["apply", "-f", "-"], JSON.stringify(role));
