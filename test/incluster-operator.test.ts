@@ -180,7 +180,9 @@ describe("the operator in-cluster: the Helm chart on the embedded cluster, its p
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     assert.match(log, /reconcile failed/);
-    console.log(`operator log: ${log.split("\n").find((l) => forbidden.test(l))}`);
+    const line = log.split("\n").find((l) => forbidden.test(l)) ?? "";
+    const err = String((JSON.parse(line) as { err?: string }).err ?? line);
+    console.log(`operator log: ${err.split("\n").find((l) => l.includes("is forbidden"))}`);
     assert.equal(state(await get("rbac-pi")), "", "no status could be written");
 
     await release.kubectl(["apply", "-f", "-"], JSON.stringify(role));
