@@ -11,7 +11,7 @@ import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { LAST_APPLIED_ANNOTATION } from "../src/kube/informer.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
-import { CLEANUP_FINALIZER } from "../src/operator/sparkapp-actions.js";
+import { CLEANUP_FINALIZER } from "../src/operator/controllers/sparkapplication/actions.js";
 import { basicApp, type OperatorHarness, operatorHarness, state } from "./operator-fixture.js";
 
 const examples = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..", "..", "examples");

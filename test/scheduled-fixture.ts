@@ -23,13 +23,13 @@ import { EventRecorder } from "../src/kube/events.js";
 import { createInformer, type SharedInformer } from "../src/kube/informer.js";
 import { silentLog } from "../src/kube/log.js";
 import { mergePatchOptions } from "../src/kube/patch.js";
-import { ensureCrds } from "../src/operator/crds.js";
-import { SPARK_APPLICATION_RESOURCE } from "../src/operator/operator.js";
 import {
   type RunningScheduledController,
   scheduledRunIndexers,
   startScheduledController,
-} from "../src/operator/scheduled-controller.js";
+} from "../src/operator/controllers/scheduledsparkapplication/controller.js";
+import { ensureCrds } from "../src/operator/crds.js";
+import { SPARK_APPLICATION_RESOURCE } from "../src/operator/operator.js";
 import { freshNamespace, type TestCluster } from "./cluster.js";
 import { basicApp } from "./operator-fixture.js";
 import { eventually } from "./poll.js";

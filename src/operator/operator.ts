@@ -17,16 +17,19 @@ import { LeaderElector } from "../kube/leader-election.js";
 import { Resources, type ResourceType } from "../kube/resource.js";
 import { labelIndex } from "../kube/store.js";
 import { runWorkers, WorkQueue } from "../kube/workqueue.js";
+import {
+  scheduledRunIndexers,
+  startScheduledController,
+} from "./controllers/scheduledsparkapplication/controller.js";
+import { type Lister, SparkAppController } from "./controllers/sparkapplication/controller.js";
+import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./controllers/sparkapplication/decide/index.js";
+import { EventRecorderSink } from "./controllers/sparkapplication/event-sink.js";
 import { ensureCrds } from "./crds.js";
-import { EventRecorderSink } from "./events.js";
 import { startOperatorHttp } from "./http.js";
 import { OperatorMetrics } from "./metrics.js";
-import { NativeSubmitter } from "./native-submitter.js";
-import { scheduledRunIndexers, startScheduledController } from "./scheduled-controller.js";
-import { type SparkSubmitOptions, SparkSubmitSubmitter } from "./spark-submit-submitter.js";
-import { type Lister, SparkAppController } from "./sparkapp-controller.js";
-import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./sparkapplication/index.js";
-import type { Submitter } from "./submitter.js";
+import { NativeSubmitter } from "./submitters/native.js";
+import { type SparkSubmitOptions, SparkSubmitSubmitter } from "./submitters/spark-submit.js";
+import type { Submitter } from "./submitters/submitter.js";
 
 export interface OperatorOptions {
   kc: KubeConfig;
