@@ -4,7 +4,7 @@
  * (create if absent, delete if present), writes the status subresource whole when it changed (optimistic
  * concurrency: a 409 is thrown and the queue retries) and records the decision's events on the app.
  */
-import type { CustomObjectsApi, KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { CustomObjectsApi, KubernetesObject } from "@kubernetes/client-node";
 import {
   API_VERSION,
   GROUP,
@@ -20,14 +20,10 @@ import type {
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import { validateScheduledSparkApplication } from "../../../api/v1beta2/validate.js";
 import type { EventType } from "../../../kube/events.js";
-import { createInformer, type InformerOptions, type SharedInformer } from "../../../kube/informer.js";
 import { type KubeLog, silentLog } from "../../../kube/log.js";
-import type { ResourceType } from "../../../kube/resource.js";
 import { ignoreNotFound, isAlreadyExists } from "../../../kube/retry.js";
-import { labelIndex } from "../../../kube/store.js";
-import { type ReconcileResult, runWorkers, WorkQueue } from "../../../kube/workqueue.js";
-import type { OperatorMetrics } from "../../metrics.js";
-import type { Lister } from "../sparkapplication/controller.js";
+import type { ReconcileResult } from "../../../kube/workqueue.js";
+import type { Lister } from "../caches.js";
 import {
   type CreateRunAction,
   decideScheduled,
@@ -36,20 +32,6 @@ import {
   type ScheduledAction,
   type ScheduledRun,
 } from "./decide/index.js";
-
-export const SCHEDULED_SPARK_APPLICATION_RESOURCE: ResourceType = {
-  apiVersion: API_VERSION,
-  kind: ScheduledSparkApplicationNames.kind,
-  plural: ScheduledSparkApplicationNames.plural,
-};
-
-/** The index of the SparkApplication informer that finds the runs of a scheduled app by its name. */
-export const SCHEDULED_RUNS_INDEX = "scheduledApp";
-
-/** Spread into the SparkApplication informer's `indexers` so `startScheduledController` can find runs. */
-export const scheduledRunIndexers = {
-  [SCHEDULED_RUNS_INDEX]: labelIndex<KubernetesObject>(OperatorLabel.ScheduledAppName),
-};
 
 /** Records Events about an object (`EventRecorder` of src/kube/events.ts fits). */
 export interface ObjectEventRecorder {
@@ -238,135 +220,4 @@ export class ScheduledAppController {
 
 function toObject(app: ScheduledSparkApplication): KubernetesObject {
   return { ...app, apiVersion: API_VERSION, kind: ScheduledSparkApplicationNames.kind } as KubernetesObject;
-}
-
-export interface ScheduledControllerOptions {
-  kc: KubeConfig;
-  custom: CustomObjectsApi;
-  /** The SparkApplication informer, created with `indexers: scheduledRunIndexers`; started by the caller. */
-  runs: SharedInformer<KubernetesObject>;
-  /** For the ScheduledSparkApplication informer: namespaces (empty = all), resync period, log. */
-  informer: Pick<InformerOptions<KubernetesObject>, "resyncPeriodMs" | "log"> & { namespaces?: string[] };
-  events: ObjectEventRecorder;
-  workers: number;
-  /** Run the workers only once `startWorkers()` is called (on becoming the leader); default: once synced. */
-  deferWorkers?: boolean;
-  now?: () => number;
-  defaultTimeZone?: string;
-  /** The operator's metrics: the work-queue figures of this controller's queue. */
-  metrics?: OperatorMetrics;
-  log?: KubeLog;
-}
-
-export interface RunningScheduledController {
-  controller: ScheduledAppController;
-  queue: WorkQueue<string>;
-  informer: SharedInformer<KubernetesObject>;
-  /** Lets deferred workers run (once synced); idempotent. */
-  startWorkers(): void;
-  /** True once both informers have synced and the workers run. */
-  ready(): boolean;
-  /** Shuts the queue down, waits for the workers and stops the ScheduledSparkApplication informer. */
-  stop(): Promise<void>;
-}
-
-/**
- * Starts the ScheduledSparkApplication informer at once and the workers once it and `runs` have synced
- * (the caller starts `runs`). Run changes (add, update, delete of a SparkApplication with the
- * scheduled-app-name label) enqueue the scheduled app.
- */
-export function startScheduledController(opts: ScheduledControllerOptions): RunningScheduledController {
-  const log = opts.log ?? silentLog;
-  const { namespaces, ...informerRest } = opts.informer;
-  const informer = createInformer<KubernetesObject>(opts.kc, {
-    ...informerRest,
-    namespaces,
-    resource: SCHEDULED_SPARK_APPLICATION_RESOURCE,
-  });
-  const lister = <T>(inf: SharedInformer<KubernetesObject>): Lister<T> => ({
-    get: (namespace, name) => inf.get(namespace, name) as T | undefined,
-    byLabel: (namespace, _label, value) => inf.byIndex(SCHEDULED_RUNS_INDEX, value, namespace) as T[],
-  });
-  const controller = new ScheduledAppController({
-    custom: opts.custom,
-    scheduledApps: lister<ScheduledSparkApplication>(informer),
-    runs: lister<SparkApplication>(opts.runs),
-    events: opts.events,
-    now: opts.now,
-    defaultTimeZone: opts.defaultTimeZone,
-    log,
-  });
-  const name = "scheduledsparkapplication";
-  const m = opts.metrics;
-  const queue = new WorkQueue<string>({
-    name,
-    metrics: m && {
-      depth: (d) => m.queueDepth.set({ name }, d),
-      add: () => m.queueAdds.inc({ name }),
-      retry: () => m.queueRetries.inc({ name }),
-      queueLatency: (s) => m.queueLatency.observe({ name }, s),
-      workDuration: (s) => m.queueWork.observe({ name }, s),
-    },
-  });
-  const keyOf = (o: KubernetesObject) =>
-    ScheduledAppController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
-  informer.addHandlers({
-    onAdd: (o) => queue.add(keyOf(o)),
-    onUpdate: (_old, o) => queue.add(keyOf(o)),
-    onDelete: (o) => controller.forget(keyOf(o)),
-  });
-  const byRun = (o: KubernetesObject) => {
-    const key = ScheduledAppController.scheduledKeyOfRun(o);
-    if (key) queue.add(key);
-  };
-  opts.runs.addHandlers({
-    onAdd: byRun,
-    onUpdate: (_old, o) => byRun(o),
-    onDelete: (o) => {
-      controller.forgetRun(o);
-      byRun(o);
-    },
-  });
-  let running = false;
-  let stopping = () => {};
-  let allowWorkers = () => {};
-  const allowed = new Promise<true>((resolve) => {
-    allowWorkers = () => resolve(true);
-  });
-  if (!opts.deferWorkers) allowWorkers();
-  const stopped = new Promise<false>((resolve) => {
-    stopping = () => resolve(false);
-  });
-  informer.start();
-  const workers = (async () => {
-    for (const inf of [informer, opts.runs]) {
-      while (!(await Promise.race([inf.waitForSync(60_000), stopped]))) {
-        if (queue.isShuttingDown()) return;
-        log.warn({}, "scheduled: informer caches not synced yet");
-      }
-    }
-    if (!(await Promise.race([allowed, stopped])) || queue.isShuttingDown()) return;
-    running = true;
-    await runWorkers(queue, opts.workers, (key) => controller.reconcile(key), {
-      onError: (key, err, retries) =>
-        log.warn(
-          { key, retries, err: (err as Error).message ?? String(err) },
-          "scheduled: reconcile failed; retrying",
-        ),
-    });
-  })();
-  return {
-    controller,
-    queue,
-    informer,
-    startWorkers: () => allowWorkers(),
-    ready: () => running,
-    async stop() {
-      queue.shutDown();
-      stopping();
-      await workers;
-      running = false;
-      await informer.stop();
-    },
-  };
 }

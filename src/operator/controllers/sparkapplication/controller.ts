@@ -7,6 +7,7 @@ import { MERGE_PATCH } from "../../../kube/json-client.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import type { OperatorMetrics } from "../../metrics.js";
 import type { Submitter } from "../../submitters/submitter.js";
+import type { Lister } from "../caches.js";
 import {
   type ActClients,
   CLEANUP_FINALIZER,
@@ -25,13 +26,6 @@ import {
   executorPodSelector,
   uiServiceNameFor,
 } from "./decide/index.js";
-
-/** Read access to an informer's cache. */
-export interface Lister<T> {
-  get(namespace: string, name: string): T | undefined;
-  /** Objects whose label `label` has value `value`, in the namespace. */
-  byLabel(namespace: string, label: string, value: string): T[];
-}
 
 export interface EventSink {
   emit(app: SparkApplication, event: AppEvent): void;
