@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { stateDirOf, withStateDir } from "../cli/state-dir.js";
+import { resolveStateDir } from "../local/paths.js";
 import { isAlive } from "../local/pidfiles.js";
 import {
   type AgentOptions,
@@ -46,7 +46,7 @@ export function agentOptions(flags: AgentFlags): AgentOptions {
   if (flags.memory) capacity.memory = flags.memory;
   if (flags.pods) capacity.pods = flags.pods;
   return {
-    stateDir: stateDirOf(flags),
+    stateDir: resolveStateDir(flags.stateDir),
     kubeconfig: flags.kubeconfig,
     name: flags.name,
     nodes: flags.nodes,
@@ -63,8 +63,14 @@ export function agentOptions(flags: AgentFlags): AgentOptions {
   };
 }
 
+/**
+ * The `agent` command and its flags, for `sparkplane agent` and the standalone entry point (main.ts): the
+ * agent owns its option parsing, so nothing here depends on the CLI.
+ */
 export function registerAgent(program: Command): void {
-  withStateDir(program.command("agent"))
+  program
+    .command("agent")
+    .option("--state-dir <dir>", "the embedded cluster's state dir (env: SPARKPLANE_STATE_DIR)")
     .description(
       "run the local node agent: registers Nodes and runs the pods bound to them as local processes",
     )
