@@ -92,7 +92,7 @@ export async function registerControllers<O extends ControllerOptions>(
       informers.start();
       if (!(await informers.waitForSync(timeoutMs)))
         throw new Error(
-          `informer caches did not sync within ${Math.round(timeoutMs / 1000)} s: ${informers.unsynced().join(", ")}`,
+          `informer caches did not sync within ${timeoutMs / 1000} s: ${informers.unsynced().join(", ")}`,
         );
     },
     ready: () => informers.hasSynced() && all().every((c) => c.ready()),
