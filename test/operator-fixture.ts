@@ -3,8 +3,8 @@ import { GROUP, SparkApplicationNames, VERSION } from "../src/api/v1beta2/consta
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { mergePatchOptions } from "../src/kube/patch.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
+import type { DecideConfig } from "../src/operator/controllers/sparkapplication/decide/index.js";
 import { type RunningOperator, startOperator } from "../src/operator/operator.js";
-import type { DecideConfig } from "../src/operator/sparkapplication/index.js";
 import { freshNamespace, type TestCluster } from "./cluster.js";
 import { eventually } from "./poll.js";
 

@@ -11,7 +11,7 @@ import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { LAST_APPLIED_ANNOTATION } from "../src/kube/informer.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
-import { CLEANUP_FINALIZER } from "../src/operator/sparkapp-actions.js";
+import { CLEANUP_FINALIZER } from "../src/operator/controllers/sparkapplication/actions.js";
 import { basicApp, type OperatorHarness, operatorHarness, state } from "./operator-fixture.js";
 
 const examples = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..", "..", "examples");
@@ -120,8 +120,13 @@ describe("SparkApplication operator against a real API server", () => {
       const p = await driverOf("retry");
       return p && p.metadata?.uid !== first.metadata?.uid ? p : false;
     });
-    const rerun = await waitState("retry", "SUBMITTED");
-    assert.equal(rerun.status?.executionAttempts, 2);
+    // Past the retry interval, FAILING -> PENDING_RERUN -> SUBMITTED is written once, after the new driver pod
+    // exists: until then the stored status may still be the first run's SUBMITTED (as for Always below).
+    const rerun = await h.until("the rerun's status", async () => {
+      const app = await h.get("retry");
+      return state(app) === "SUBMITTED" && app.status?.executionAttempts === 2 ? app : false;
+    });
+    assert.equal(rerun.status?.driverInfo?.podName, second.metadata?.name);
     await h.setPodPhase(second.metadata!.name!, "Failed", 1);
     const failed = await waitState("retry", "FAILED");
     assert.equal(failed.status?.executionAttempts, 2);
