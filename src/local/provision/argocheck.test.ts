@@ -10,7 +10,11 @@ test("argocheck's builder go.mod requires exactly the pinned modules", () => {
   for (const [module, version] of Object.entries(ARGOCHECK_MODULES)) {
     assert.ok(goMod.includes(`\t${module} ${version}\n`), `${module} ${version} in\n${goMod}`);
   }
-  assert.equal(ARGOCHECK_MODULES["github.com/yuin/gopher-lua"], "v1.1.2", "the gopher-lua Argo CD builds with");
+  assert.equal(
+    ARGOCHECK_MODULES["github.com/yuin/gopher-lua"],
+    "v1.1.2",
+    "the gopher-lua Argo CD builds with",
+  );
 });
 
 test("argocheck is rebuilt when its source or its pins change, not otherwise", () => {
