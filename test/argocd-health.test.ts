@@ -2,6 +2,7 @@
  * What Argo CD and Argo Workflows say about the SparkApplications our operator writes, on a real API server.
  * Argo CD: its built-in health script (test/data/argocd/sparkapplication-health.lua), run as Argo CD runs it.
  * Argo Workflows: the resource template conditions `status.applicationState.state == COMPLETED` / `== FAILED`.
+ * Our argocd-cm customization (config/argocd) must agree with the built-in check everywhere but suspension.
  * Every version of every app the API server publishes (a watch) is judged, plus explicit reads at each state.
  */
 import assert from "node:assert/strict";
@@ -17,6 +18,7 @@ import {
   SPARKAPP_FAILURE_CONDITION,
   SPARKAPP_HEALTH_LUA,
   SPARKAPP_SUCCESS_CONDITION,
+  SPARKPLANE_HEALTH_LUA,
 } from "./argocheck.js";
 import { basicApp, type OperatorHarness, operatorHarness, state, type V1Pod } from "./operator-fixture.js";
 
@@ -24,6 +26,7 @@ interface Observation {
   app: string;
   state: string;
   health: ArgoHealth;
+  ours: ArgoHealth;
   workflow: string;
 }
 
@@ -49,17 +52,26 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
     abort?.abort();
     await h?.stop();
     if (table.length > 0) {
-      console.log("\n| app | state | Argo CD health | message | Argo Workflows |\n|---|---|---|---|---|");
+      console.log(
+        "\n| app | state | Argo CD built-in health | message | sparkplane's argocd-cm check | Argo Workflows |\n|---|---|---|---|---|---|",
+      );
       for (const o of table) {
-        console.log(
-          `| ${o.app} | ${o.state || "(new)"} | ${o.health.status} | ${o.health.message ?? ""} | ${o.workflow} |`,
-        );
+        const row = [
+          o.app,
+          o.state || "(new)",
+          o.health.status,
+          o.health.message ?? "",
+          o.ours.status,
+          o.workflow,
+        ];
+        console.log(`| ${row.join(" | ")} |`);
       }
     }
   });
 
   const judge = async (obj: SparkApplication) => ({
     health: await runHealthLua(SPARKAPP_HEALTH_LUA, obj),
+    ours: await runHealthLua(SPARKPLANE_HEALTH_LUA, obj, { customization: true }),
     workflow: (await evaluateConditions(SPARKAPP_SUCCESS_CONDITION, SPARKAPP_FAILURE_CONDITION, obj)).outcome,
   });
   /** Reads the app from the API server, judges it, records the row, and checks the verdict. */
@@ -83,6 +95,12 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
     );
     if (expected.message) assert.match(verdict.health.message ?? "", expected.message);
     assert.equal(verdict.workflow, expected.workflow, `Argo Workflows at ${expected.state}`);
+    const ours = expected.state === "SUSPENDED" ? "Suspended" : expected.health;
+    assert.equal(
+      verdict.ours.status,
+      ours,
+      `sparkplane's check at ${expected.state}: ${verdict.ours.message}`,
+    );
     return obj;
   };
   const waitState = (name: string, wanted: string, timeoutMs = 30_000) =>
@@ -256,7 +274,7 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
     });
   });
 
-  test("suspended: Argo CD's script has no case for SUSPENDED and says Progressing", async () => {
+  test("suspended: Argo CD's built-in script has no case for SUSPENDED and says Progressing; ours says Suspended", async () => {
     await h.create(basicApp("paused", { suspend: true }));
     await waitState("paused", "SUSPENDED");
     await expectAt("paused", { state: "SUSPENDED", health: "Progressing", workflow: "waiting" });
@@ -284,6 +302,9 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
       assert.equal(verdict.health.status === "Degraded", degraded, `${at}: ${verdict.health.status}`);
       if (degraded) assert.ok(verdict.health.message, `${at}: Degraded says why`);
       if (s === "") assert.equal(verdict.health.status, "Progressing", `${at}: a new app is Progressing`);
+      assert.equal(verdict.ours.scriptError, undefined, `${at}: ${verdict.ours.message}`);
+      const ours = s === "SUSPENDED" ? "Suspended" : verdict.health.status;
+      assert.equal(verdict.ours.status, ours, `${at}: sparkplane's check agrees with the built-in one`);
     }
     const summary = [...seen].map(([name, states]) => `${name}: ${[...states].join(" -> ")}`);
     console.log(`states published:\n  ${summary.join("\n  ")}`);

@@ -14,6 +14,7 @@ import {
   SPARKAPP_FAILURE_CONDITION,
   SPARKAPP_HEALTH_LUA,
   SPARKAPP_SUCCESS_CONDITION,
+  SPARKPLANE_HEALTH_LUA,
 } from "./argocheck.js";
 
 const app = (spec: Record<string, unknown>, status?: Record<string, unknown>) => ({
@@ -121,6 +122,76 @@ describe("argocheck health: Argo CD's recorded expectations for its SparkApplica
     assert.deepEqual(await runHealthLua(numbers, { spec: { n: 4, list: ["a", "b"], gone: null } }), {
       status: "Healthy",
     });
+  });
+});
+
+describe("sparkplane's argocd-cm health check (config/argocd), in Argo CD's customization sandbox", () => {
+  const ours = (obj: unknown) => runHealthLua(SPARKPLANE_HEALTH_LUA, obj, { customization: true });
+  const cases: [string, unknown, string][] = [
+    ["no status", app({ executor: { instances: 2 } }), "Progressing"],
+    ["a status without applicationState", app({}, { executionAttempts: 1 }), "Progressing"],
+    ["SUBMITTED", app({}, { applicationState: { state: "SUBMITTED" } }), "Progressing"],
+    [
+      "RUNNING, 4 of 4",
+      app(
+        { executor: { instances: 4 } },
+        { applicationState: { state: "RUNNING" }, executorState: running(4) },
+      ),
+      "Healthy",
+    ],
+    [
+      "RUNNING, 3 of 4",
+      app(
+        { executor: { instances: 4 } },
+        { applicationState: { state: "RUNNING" }, executorState: running(3) },
+      ),
+      "Progressing",
+    ],
+    [
+      "RUNNING, 3 within spark.dynamicAllocation 2..10",
+      app(
+        {
+          executor: { instances: 4 },
+          sparkConf: {
+            "spark.dynamicAllocation.enabled": "true",
+            "spark.dynamicAllocation.minExecutors": "2",
+            "spark.dynamicAllocation.maxExecutors": "10",
+          },
+        },
+        { applicationState: { state: "RUNNING" }, executorState: running(3) },
+      ),
+      "Healthy",
+    ],
+    ["COMPLETED", app({}, { applicationState: { state: "COMPLETED" } }), "Healthy"],
+    ["FAILING", app({}, { applicationState: { state: "FAILING", errorMessage: "exit 1" } }), "Degraded"],
+    [
+      "SUBMISSION_FAILED",
+      app({}, { applicationState: { state: "SUBMISSION_FAILED", errorMessage: "x" } }),
+      "Degraded",
+    ],
+    ["FAILED", app({}, { applicationState: { state: "FAILED", errorMessage: "Job Failed" } }), "Degraded"],
+    ["SUSPENDING", app({ suspend: true }, { applicationState: { state: "SUSPENDING" } }), "Progressing"],
+    ["SUSPENDED", app({ suspend: true }, { applicationState: { state: "SUSPENDED" } }), "Suspended"],
+    ["RESUMING", app({}, { applicationState: { state: "RESUMING" } }), "Progressing"],
+    ["INVALIDATING", app({}, { applicationState: { state: "INVALIDATING" } }), "Missing"],
+  ];
+  for (const [what, obj, expected] of cases) {
+    test(`${what}: ${expected}`, async () => {
+      const health = await ours(obj);
+      assert.equal(health.scriptError, undefined, health.message);
+      assert.equal(health.status, expected, health.message);
+      if (expected === "Degraded") assert.ok(health.message, "Degraded says why");
+    });
+  }
+
+  test("the sandbox is Argo CD's: a customization without useOpenLibs has no string library", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "argocheck-"));
+    const script = join(dir, "string.lua");
+    writeFileSync(script, 'return {status = string.upper("healthy"):sub(1, 1) .. "ealthy"}');
+    assert.deepEqual(await runHealthLua(script, {}), { status: "Healthy" });
+    const custom = await runHealthLua(script, {}, { customization: true });
+    assert.equal(custom.status, "Unknown");
+    assert.equal(custom.scriptError, true);
   });
 });
 

@@ -13,6 +13,16 @@ export const ARGOCD_DATA = join(
   "argocd",
 );
 export const SPARKAPP_HEALTH_LUA = join(ARGOCD_DATA, "sparkapplication-health.lua");
+/** Our own check for argocd-cm (config/argocd), which also reports suspended applications as Suspended. */
+export const SPARKPLANE_HEALTH_LUA = join(
+  ARGOCD_DATA,
+  "..",
+  "..",
+  "..",
+  "config",
+  "argocd",
+  "sparkapplication-health.lua",
+);
 
 export interface ArgoHealth {
   status?: string;
@@ -43,9 +53,17 @@ function argocheck(args: string[], input: unknown): Promise<string> {
   });
 }
 
-/** Runs an Argo CD health script (path) on the object as Argo CD does, and returns its verdict. */
-export async function runHealthLua(script: string, obj: unknown): Promise<ArgoHealth> {
-  return JSON.parse(await argocheck(["health", script], obj)) as ArgoHealth;
+/**
+ * Runs an Argo CD health script (path) on the object as Argo CD does, and returns its verdict: as a built-in
+ * script (standard libraries open), or as a customization from argocd-cm (`customization`: closed).
+ */
+export async function runHealthLua(
+  script: string,
+  obj: unknown,
+  opts: { customization?: boolean } = {},
+): Promise<ArgoHealth> {
+  const command = opts.customization ? "health-custom" : "health";
+  return JSON.parse(await argocheck([command, script], obj)) as ArgoHealth;
 }
 
 /** Evaluates an Argo Workflows resource template's successCondition / failureCondition ("" = not set). */

@@ -1,6 +1,9 @@
 // argocheck judges a Kubernetes object the way two Argo projects do, with the libraries they use:
 //
-//	argocheck health SCRIPT.lua [OBJECT.json]      Argo CD: run a resource health script (gopher-lua)
+//	argocheck health SCRIPT.lua [OBJECT.json]      Argo CD: run a built-in resource health script (gopher-lua)
+//	argocheck health-custom SCRIPT.lua [OBJECT.json]
+//	                                               the same for a health customization from argocd-cm (no
+//	                                               resource.customizations.useOpenLibs: standard libraries closed)
 //	argocheck conditions SUCCESS FAILURE [OBJECT.json]
 //	                                               Argo Workflows: a resource template's successCondition and
 //	                                               failureCondition (label-selector requirements over gjson paths)
@@ -26,16 +29,16 @@ import (
 
 func main() {
 	if len(os.Args) < 3 {
-		fail("usage: argocheck health SCRIPT.lua [OBJECT.json] | argocheck conditions SUCCESS FAILURE [OBJECT.json]")
+		fail("usage: argocheck health|health-custom SCRIPT.lua [OBJECT.json] | argocheck conditions SUCCESS FAILURE [OBJECT.json]")
 	}
 	switch os.Args[1] {
-	case "health":
+	case "health", "health-custom":
 		obj := readObject(os.Args[3:])
 		script, err := os.ReadFile(os.Args[2])
 		if err != nil {
 			fail(err.Error())
 		}
-		printJSON(health(string(script), obj))
+		printJSON(health(string(script), obj, os.Args[1] == "health"))
 	case "conditions":
 		if len(os.Args) < 4 {
 			fail("usage: argocheck conditions SUCCESS FAILURE [OBJECT.json] (an empty string for a condition not set)")
@@ -47,7 +50,7 @@ func main() {
 		}
 		printJSON(verdict)
 	default:
-		fail(fmt.Sprintf("unknown command %q: use health or conditions", os.Args[1]))
+		fail(fmt.Sprintf("unknown command %q: use health, health-custom or conditions", os.Args[1]))
 	}
 }
 
@@ -63,10 +66,10 @@ var validHealth = map[string]bool{
 	"Unknown": true, "Progressing": true, "Suspended": true, "Healthy": true, "Degraded": true, "Missing": true,
 }
 
-func health(script string, obj map[string]any) healthStatus {
-	// Built-in scripts run with the standard libraries open (UseOpenLibs), then package, base, table and a
-	// reduced os (time and date only) are opened again on top, as Argo CD's runLua does.
-	l := lua.NewState(lua.Options{SkipOpenLibs: false})
+func health(script string, obj map[string]any, openLibs bool) healthStatus {
+	// Built-in scripts run with the standard libraries open (UseOpenLibs), customizations without; then
+	// package, base, table and a reduced os (time and date only) are opened on top, as Argo CD's runLua does.
+	l := lua.NewState(lua.Options{SkipOpenLibs: !openLibs})
 	defer l.Close()
 	for _, lib := range []struct {
 		name string
@@ -76,8 +79,11 @@ func health(script string, obj map[string]any) healthStatus {
 			fail(err.Error())
 		}
 	}
+	// gopher-lua's own os.time and os.date, which Argo CD's safe os library copies.
+	osLib := lua.NewState()
+	defer osLib.Close()
+	fullOs := osLib.GetGlobal(lua.OsLibName).(*lua.LTable)
 	safeOs := l.NewTable()
-	fullOs := l.GetGlobal(lua.OsLibName).(*lua.LTable)
 	for _, name := range []string{"time", "date"} {
 		safeOs.RawSetString(name, fullOs.RawGetString(name))
 	}
