@@ -74,12 +74,10 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
     ours: await runHealthLua(SPARKPLANE_HEALTH_LUA, obj, { customization: true }),
     workflow: (await evaluateConditions(SPARKAPP_SUCCESS_CONDITION, SPARKAPP_FAILURE_CONDITION, obj)).outcome,
   });
+  type Expected = { state: string; health: string; message?: RegExp; workflow: string };
   /** Reads the app from the API server, judges it, records the row, and checks the verdict. */
-  const expectAt = async (
-    name: string,
-    expected: { state: string; health: string; message?: RegExp; workflow: string },
-  ) => {
-    const obj = await h.get(name);
+  const expectAt = async (name: string, expected: Expected) => expectFor(name, await h.get(name), expected);
+  const expectFor = async (name: string, obj: SparkApplication, expected: Expected) => {
     assert.equal(state(obj), expected.state, `${name} is ${expected.state}`);
     const verdict = await judge(obj);
     table.push({ app: name, state: state(obj), ...verdict });
@@ -169,6 +167,11 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
 
   test("new -> SUBMITTED -> RUNNING (executors coming, then all running) -> COMPLETED", async () => {
     await h.create(basicApp("life", { executor: { instances: 2, cores: 1, memory: "512m" } }));
+    const created = await h.until("the watch to see life created", async () =>
+      versions.find((v) => v.metadata.name === "life"),
+    );
+    assert.equal(created.status, undefined, "created without a status");
+    await expectFor("life", created, { state: "", health: "Progressing", workflow: "waiting" });
     const driver = await newDriver("life");
     await waitState("life", "SUBMITTED");
     await expectAt("life", {
@@ -214,7 +217,7 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
   test("a failed driver with a retry left: FAILING (Degraded, why) -> rerun -> FAILED (Degraded) once retries are spent", async () => {
     await h.create(
       basicApp("flaky", {
-        restartPolicy: { type: "OnFailure", onFailureRetries: 1, onFailureRetryInterval: 8 },
+        restartPolicy: { type: "OnFailure", onFailureRetries: 1, onFailureRetryInterval: 12 },
       }),
     );
     const first = await newDriver("flaky");
@@ -288,11 +291,13 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
   });
 
   test("every version the API server published: the script never fails, success exactly at COMPLETED, failure exactly at FAILED", async () => {
-    const seen = new Map<string, Set<string>>();
+    const seen = new Map<string, string[]>();
     for (const obj of versions) {
       const name = obj.metadata.name ?? "";
       const s = state(obj);
-      seen.set(name, (seen.get(name) ?? new Set()).add(s || "(new)"));
+      const states = seen.get(name) ?? [];
+      if (states.at(-1) !== (s || "(new)")) states.push(s || "(new)");
+      seen.set(name, states);
       const verdict = await judge(obj);
       const at = `${name} at "${s}" (resourceVersion ${obj.metadata.resourceVersion})`;
       assert.equal(verdict.health.scriptError, undefined, `${at}: ${verdict.health.message}`);
@@ -306,10 +311,10 @@ describe("Argo CD health and Argo Workflows conditions on our operator's SparkAp
       const ours = s === "SUSPENDED" ? "Suspended" : verdict.health.status;
       assert.equal(verdict.ours.status, ours, `${at}: sparkplane's check agrees with the built-in one`);
     }
-    const summary = [...seen].map(([name, states]) => `${name}: ${[...states].join(" -> ")}`);
+    const summary = [...seen].map(([name, states]) => `${name}: ${states.join(" -> ")}`);
     console.log(`states published:\n  ${summary.join("\n  ")}`);
     for (const name of ["life", "flaky", "refused", "invalid", "paused", "stopped"]) {
-      assert.ok(seen.get(name)?.has("(new)"), `${name} was seen new, without a status`);
+      assert.equal(seen.get(name)?.[0], "(new)", `${name} was seen new, without a status`);
     }
   });
 });

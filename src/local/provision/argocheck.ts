@@ -47,13 +47,14 @@ function readSource(): string {
   return readFileSync(file, "utf8");
 }
 
-function outDir(key: string): string {
-  return join(cacheDir(), "argocheck", key);
+/** One place, whatever the key: a changed source is rebuilt over it. */
+function outDir(): string {
+  return join(cacheDir(), "argocheck");
 }
 
 export function findArgocheck(): ArgocheckBinary | undefined {
   const key = argocheckKey(readSource());
-  const dir = outDir(key);
+  const dir = outDir();
   if (readStamp<{ key: string }>(join(dir, "complete.json"))?.key !== key) return undefined;
   return { argocheck: join(dir, "bin", "argocheck"), key };
 }
@@ -76,12 +77,12 @@ export async function buildArgocheck(detail: (s: string) => void = () => {}): Pr
   detail("argocheck: compiling");
   await goBuild({
     dir,
-    outDir: join(outDir(key), "bin"),
+    outDir: join(outDir(), "bin"),
     binaryName: "argocheck",
     packages: ["."],
     ldflags: "-s -w",
   });
-  writeStamp(join(outDir(key), "complete.json"), { key, builtAt: new Date().toISOString() });
+  writeStamp(join(outDir(), "complete.json"), { key, builtAt: new Date().toISOString() });
   return findArgocheck()!;
 }
 
