@@ -26,6 +26,6 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
     ),
     mtimes,
   );
-  assert.equal((output.match(/cached/g) ?? []).length, 4, output);
+  assert.equal((output.match(/cached/g) ?? []).length, 5, output);
   console.log(`warm provision: ${warmMs} ms`);
 });

@@ -1,4 +1,5 @@
 import { Progress } from "../../util/progress.js";
+import { buildArgocheck, findArgocheck } from "./argocheck.js";
 import { buildEtcd, type EtcdBinary, findEtcd } from "./etcd.js";
 import { buildExamples, type ExamplesBuild, findExamples } from "./examples.js";
 import { buildKubernetes, findKubernetes, type KubeBinaries } from "./kubernetes.js";
@@ -25,10 +26,11 @@ export function findToolset(): Partial<Toolset> {
 
 /**
  * Idempotent: each step checks its stamp and is skipped when done, so a warm run only reads a few files.
- * Steps run one after another: the Go builds alone saturate 2 cores.
+ * Steps run one after another: the Go builds alone saturate 2 cores. The last step builds a tool only the
+ * tests use (argocheck); it is not part of the Toolset a cluster needs.
  */
 export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStream } = {}): Promise<Toolset> {
-  const progress = new Progress(4, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(5, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -68,6 +70,11 @@ export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStrea
     "example Spark programs",
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
+  );
+  await step(
+    "argocheck (Argo CD health / Argo Workflows conditions, for the tests)",
+    () => findArgocheck(),
+    (d) => buildArgocheck(d),
   );
   return { kube, etcd, spark, examples };
 }
