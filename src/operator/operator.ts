@@ -85,9 +85,11 @@ function withoutSpec(raw: KubernetesObject): KubernetesObject {
   return rest;
 }
 
-/** Cached Services: metadata only (without managedFields). */
-function metadataOnly(raw: KubernetesObject): KubernetesObject {
-  return { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripBookkeeping(raw).metadata };
+/** Cached Services: metadata (without managedFields) and the cluster IP (status.driverInfo.webUIAddress). */
+function metadataAndClusterIP(raw: KubernetesObject): KubernetesObject {
+  const clusterIP = (raw as V1Service).spec?.clusterIP;
+  const slim = { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripBookkeeping(raw).metadata };
+  return clusterIP === undefined ? slim : ({ ...slim, spec: { clusterIP } } as KubernetesObject);
 }
 
 function lister<T>(
@@ -173,8 +175,8 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   const services = createInformer<V1Service>(opts.kc, {
     ...informerOpts,
     resource: asPlainJson(Resources.services),
-    // Only whether a Service exists matters here: its metadata is cached, not its spec or status.
-    transform: metadataOnly,
+    // Whether a Service exists and its cluster IP is all that matters here: not its spec or status.
+    transform: metadataAndClusterIP,
     labelSelector: OperatorLabel.AppName,
   });
   const controller = new SparkAppController({
