@@ -2,8 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SparkApplicationSpec } from "../../api/v1beta2/sparkapplication.js";
 import { decide } from "./decide.js";
-import { webUIAddress } from "./names.js";
-import { withWebUIAddress } from "./status.js";
 import {
   at,
   driver,
@@ -15,6 +13,8 @@ import {
   sparkApp,
   T0,
 } from "./fixtures.test-helpers.js";
+import { webUIAddress } from "./names.js";
+import { withWebUIAddress } from "./status.js";
 
 const submitted = (spec: Partial<SparkApplicationSpec> = {}) =>
   sparkApp({ spec, status: runStatus("SUBMITTED") });
