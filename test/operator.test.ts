@@ -120,7 +120,12 @@ describe("SparkApplication operator against a real API server", () => {
       const p = await driverOf("retry");
       return p && p.metadata?.uid !== first.metadata?.uid ? p : false;
     });
-    const rerun = await waitState("retry", "SUBMITTED");
+    // The new run's status (the first run was SUBMITTED too, and its status may still be the stored one).
+    const rerun = await h.until("the second run SUBMITTED", async () => {
+      const app = await h.get("retry");
+      const current = app.status?.submissionID === second.metadata?.labels?.[OperatorLabel.SubmissionId];
+      return state(app) === "SUBMITTED" && current ? app : false;
+    });
     assert.equal(rerun.status?.executionAttempts, 2);
     await h.setPodPhase(second.metadata!.name!, "Failed", 1);
     const failed = await waitState("retry", "FAILED");
