@@ -179,7 +179,7 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
     assert.equal(executors.length, 2, "executors kept (deleteOnTermination=false)");
     // Spark kept the template's owner reference to the app and added the driver pod as controller.
     for (const p of executors) {
-      assert.deepEqual(p.metadata?.ownerReferences, [
+      assert.deepEqual(JSON.parse(JSON.stringify(p.metadata?.ownerReferences)), [
         {
           apiVersion: API_VERSION,
           kind: "SparkApplication",
