@@ -277,6 +277,7 @@ describe("differential: native submission vs spark-submit", { skip, timeout: 600
           submissionId: identity.submissionId,
           serviceId: identity.uniqueId,
           confMapId: identity.uniqueId,
+          resourcePrefixId: identity.uniqueId,
           ...(localDirsDefaulted(diffSpec.name) ? { localDirUuid: defaultLocalDirUuid(identity) } : {}),
         });
         const sparkIds = generatedIds(sparkObjects);
@@ -285,6 +286,7 @@ describe("differential: native submission vs spark-submit", { skip, timeout: 600
         assert.equal(sparkIds.submissionId, identity.submissionId);
         assert.match(sparkIds.serviceId ?? "", /^[0-9a-f]{7,16}$/);
         assert.match(sparkIds.confMapId ?? "", /^[0-9a-f]{7,16}$/);
+        assert.match(sparkIds.resourcePrefixId ?? "", /^[0-9a-f]{7,16}$/);
         if (localDirsDefaulted(diffSpec.name)) assert.match(sparkIds.localDirUuid ?? "", UUID_V4);
 
         const sparkView = normalise(sparkObjects);

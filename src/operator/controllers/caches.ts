@@ -31,9 +31,11 @@ function withoutSpec(raw: KubernetesObject): KubernetesObject {
   return rest;
 }
 
-/** Cached Services: metadata only (without managedFields). */
-function metadataOnly(raw: KubernetesObject): KubernetesObject {
-  return { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripBookkeeping(raw).metadata };
+/** Cached Services: metadata (without managedFields) and the cluster IP (status.driverInfo.webUIAddress). */
+function metadataAndClusterIP(raw: KubernetesObject): KubernetesObject {
+  const clusterIP = (raw as { spec?: { clusterIP?: string } }).spec?.clusterIP;
+  const slim = { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripBookkeeping(raw).metadata };
+  return clusterIP === undefined ? slim : ({ ...slim, spec: { clusterIP } } as KubernetesObject);
 }
 
 /** SparkApplications, plain JSON (custom objects: string timestamps), without managedFields (-135 MB at 10,000). */
@@ -53,12 +55,12 @@ export const SPARK_PODS: InformerSpec = {
   transform: withoutSpec,
 };
 
-/** The Services the operator made for apps (the UI Service): only whether one exists is read. */
+/** The Services the operator made for apps (the UI Service): whether one exists, and its cluster IP. */
 export const SPARK_APP_SERVICES: InformerSpec = {
   key: "services/app-name",
   resource: asPlainJson(Resources.services),
   labelSelector: OperatorLabel.AppName,
-  transform: metadataOnly,
+  transform: metadataAndClusterIP,
 };
 
 /** Read access to an informer's cache. */

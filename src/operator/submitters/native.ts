@@ -11,7 +11,7 @@ import { apiErrorMessage, isPermanentApiError, type Submitter } from "./submitte
 
 /**
  * Submits as Spark's own client would, without a JVM: builds the driver Pod, its spark.properties ConfigMap
- * and headless Service (and an executor pod template when needed) and creates them. Idempotent per attempt:
+ * and headless Service and the executor pod template, and creates them. Idempotent per attempt:
  * the identity is derived from the app's UID and the attempt, so a retry after a crash finds what exists.
  */
 export class NativeSubmitter implements Submitter {
@@ -58,9 +58,7 @@ export class NativeSubmitter implements Submitter {
       await Promise.all([
         this.ensure(namespace, "configmaps", dependents.configMap),
         this.ensure(namespace, "services", dependents.service),
-        dependents.executorPodTemplate
-          ? this.ensure(namespace, "configmaps", dependents.executorPodTemplate)
-          : undefined,
+        this.ensure(namespace, "configmaps", dependents.executorPodTemplate),
         ...dependents.persistentVolumeClaims.map((c) => this.ensure(namespace, "persistentvolumeclaims", c)),
       ]);
       return { ok: true, submissionId, driverPodName: podName, sparkApplicationId: identity.appId };

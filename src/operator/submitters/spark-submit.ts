@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { V1Pod } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { withDefaults } from "../../api/v1beta2/defaults.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
@@ -52,8 +53,7 @@ export class SparkSubmitSubmitter implements Submitter {
     const defaulted = { ...app, spec: withDefaults(app.spec) };
     const dir = mkdtempSync(join(tmpdir(), "sparkplane-submit-"));
     try {
-      const template = (name: string, pod: ReturnType<typeof buildDriverPodTemplate>) => {
-        if (!pod) return undefined;
+      const template = (name: string, pod: V1Pod) => {
         const path = join(dir, name);
         writeFileSync(path, stringify(pod));
         return path;
@@ -63,8 +63,8 @@ export class SparkSubmitSubmitter implements Submitter {
       const argv = buildSparkSubmitArgs(defaulted, {
         master: this.opts.master,
         submissionId: identity.submissionId,
-        ...(driverTemplate ? { driverPodTemplateFile: driverTemplate } : {}),
-        ...(executorTemplate ? { executorPodTemplateFile: executorTemplate } : {}),
+        driverPodTemplateFile: driverTemplate,
+        executorPodTemplateFile: executorTemplate,
       });
       const env: NodeJS.ProcessEnv = { ...process.env, SPARK_HOME: this.opts.sparkHome };
       if (this.opts.kubeconfigPath) env.KUBECONFIG = this.opts.kubeconfigPath;

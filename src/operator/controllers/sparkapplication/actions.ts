@@ -1,4 +1,4 @@
-import type { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
+import type { CoreV1Api, CustomObjectsApi, V1Service } from "@kubernetes/client-node";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import { type JsonClient, MERGE_PATCH, namespacedPath } from "../../../kube/json-client.js";
@@ -66,13 +66,14 @@ async function deleteServicesByLabel(c: ActClients, namespace: string, labelSele
   );
 }
 
+/** Creates the UI Service, or reads it when it exists; either answer carries the cluster IP it was given. */
 export async function createUIService(
   c: ActClients,
   app: SparkApplication,
   action: CreateUIServiceAction,
-): Promise<void> {
+): Promise<V1Service> {
   const namespace = app.metadata.namespace ?? "default";
-  await createIfAbsent(
+  const { object } = await createIfAbsent<V1Service>(
     () =>
       c.json.create(namespacedPath("v1", namespace, "services"), {
         metadata: {
@@ -91,6 +92,7 @@ export async function createUIService(
       }),
     () => c.json.get(namespacedPath("v1", namespace, "services", action.serviceName)),
   );
+  return object;
 }
 
 export function appOwnerReference(app: SparkApplication) {

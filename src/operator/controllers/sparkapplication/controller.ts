@@ -25,6 +25,8 @@ import {
   driverPodNameToObserve,
   executorPodSelector,
   uiServiceNameFor,
+  webUIAddress,
+  withWebUIAddress,
 } from "./decide/index.js";
 
 export interface EventSink {
@@ -64,6 +66,10 @@ function selectorMatches(pod: V1Pod, selector: string): boolean {
     const [k, v] = term.split("=");
     return k !== undefined && labels[k] === v;
   });
+}
+
+function uiServiceObserved(service: V1Service | undefined) {
+  return { uiServicePresent: service !== undefined, uiServiceClusterIP: service?.spec?.clusterIP };
 }
 
 /**
@@ -185,7 +191,7 @@ export class SparkAppController {
       app,
       driverPod,
       executorPods,
-      uiServicePresent: this.d.services.get(namespace, uiServiceNameFor(app)) !== undefined,
+      ...uiServiceObserved(this.d.services.get(namespace, uiServiceNameFor(app))),
       validationErrors: validateSparkApplication(app),
       now: this.now(),
       config: this.d.config,
@@ -219,9 +225,13 @@ export class SparkAppController {
         case "deleteDriverResources":
           await deleteDriverResources(this.d.clients, current, action);
           break;
-        case "createUIService":
-          await createUIService(this.d.clients, current, action);
+        case "createUIService": {
+          const clusterIP = (await createUIService(this.d.clients, current, action)).spec?.clusterIP;
+          const before = status ?? current.status;
+          if (clusterIP !== undefined && before)
+            status = withWebUIAddress(before, webUIAddress(clusterIP, action.port));
           break;
+        }
         case "recordSpecHash": {
           const patched = await patchAppMetadata(this.d.clients, current, {
             annotations: { [action.annotation]: action.hash },

@@ -13,6 +13,8 @@ import {
   sparkApp,
   T0,
 } from "./fixtures.test-helpers.js";
+import { webUIAddress } from "./names.js";
+import { withWebUIAddress } from "./status.js";
 
 const submitted = (spec: Partial<SparkApplicationSpec> = {}) =>
   sparkApp({ spec, status: runStatus("SUBMITTED") });
@@ -25,7 +27,7 @@ const running = (spec: Partial<SparkApplicationSpec> = {}, extra = {}) =>
         podName: "pi-driver",
         webUIServiceName: "pi-ui-svc",
         webUIPort: 4040,
-        webUIAddress: "pi-ui-svc.ns.svc:4040",
+        webUIAddress: "10.96.0.10:4040",
       },
       ...extra,
     }),
@@ -36,12 +38,11 @@ describe("SUBMITTED, RUNNING and UNKNOWN follow the driver pod", () => {
     const decision = decide(inputFor(submitted(), { driverPod: driver("Pending"), now: at(3) }));
     assert.equal(decision.status?.applicationState?.state, "SUBMITTED");
     assert.equal(decision.status?.sparkApplicationId, "spark-app-1");
-    assert.deepEqual(decision.status?.driverInfo, {
-      podName: "pi-driver",
-      webUIServiceName: "pi-ui-svc",
-      webUIPort: 4040,
-      webUIAddress: "pi-ui-svc.ns.svc:4040",
-    });
+    assert.deepEqual(
+      decision.status?.driverInfo,
+      { podName: "pi-driver", webUIServiceName: "pi-ui-svc", webUIPort: 4040 },
+      "the address follows once the Service has its cluster IP",
+    );
     assert.deepEqual(decision.actions, [
       {
         kind: "createUIService",
@@ -216,7 +217,57 @@ describe("the Spark UI service", () => {
       },
     ]);
     assert.equal(decision.status?.driverInfo?.webUIPort, 80);
-    assert.equal(decision.status?.driverInfo?.webUIAddress, "pi-ui-svc.ns.svc:80");
+    assert.equal(decision.status?.driverInfo?.webUIAddress, undefined);
+    const created = decide(
+      inputFor(app, {
+        driverPod: driver("Pending"),
+        uiServicePresent: true,
+        uiServiceClusterIP: "10.96.3.4",
+      }),
+    );
+    assert.equal(created.status?.driverInfo?.webUIAddress, "10.96.3.4:80", "kubeflow's <ClusterIP>:<port>");
+  });
+
+  it("takes the address from the observed Service, replacing a stale one", () => {
+    const moved = decide(
+      inputFor(running(), {
+        driverPod: driver("Running"),
+        uiServicePresent: true,
+        uiServiceClusterIP: "10.96.7.7",
+      }),
+    );
+    assert.equal(moved.status?.driverInfo?.webUIAddress, "10.96.7.7:4040");
+    assert.deepEqual(moved.actions, []);
+    const same = decide(
+      inputFor(running(), {
+        driverPod: driver("Running"),
+        uiServicePresent: true,
+        uiServiceClusterIP: "10.96.0.10",
+      }),
+    );
+    assert.deepEqual(same, { actions: [], events: [] });
+  });
+
+  it("keeps the recorded address while the cache lacks the Service, whose creation then confirms it", () => {
+    const decision = decide(
+      inputFor(running(), { driverPod: driver("Running"), uiServiceClusterIP: "10.1.1.1" }),
+    );
+    assert.equal(decision.status, undefined, "10.96.0.10:4040 stays; an absent Service's IP is not used");
+    assert.deepEqual(
+      decision.actions.map((a) => a.kind),
+      ["createUIService"],
+    );
+  });
+
+  it("records the created Service's cluster IP with withWebUIAddress", () => {
+    const status = runStatus("SUBMITTED", { driverInfo: { podName: "pi-driver", webUIPort: 4040 } });
+    const recorded = withWebUIAddress(status, webUIAddress("10.96.5.6", 4040));
+    assert.deepEqual(recorded.driverInfo, {
+      podName: "pi-driver",
+      webUIPort: 4040,
+      webUIAddress: "10.96.5.6:4040",
+    });
+    assert.equal(withWebUIAddress(recorded, "10.96.5.6:4040"), recorded, "unchanged: the same object");
   });
 
   it("is recreated while running if it disappeared", () => {

@@ -193,6 +193,51 @@ describe("time to live", () => {
   });
 });
 
+describe("executors left without their driver pod", () => {
+  const finished = (state: "COMPLETED" | "FAILED") =>
+    sparkApp({
+      status: runStatus(state, {
+        sparkApplicationId: "spark-app-1",
+        terminationTime: iso(T0),
+        executorState: { "pi-exec-1": "RUNNING" },
+      }),
+    });
+  const cleanup = {
+    kind: "deleteDriverResources",
+    driverPodName: "pi-driver",
+    uiServiceName: "pi-ui-svc",
+    sparkApplicationId: "spark-app-1",
+    submissionId: "sub-1",
+  };
+
+  it("are deleted once the app is terminal: the app, their second owner, keeps them from the garbage collector", () => {
+    for (const state of ["COMPLETED", "FAILED"] as const) {
+      const decision = decide(
+        inputFor(finished(state), { executorPods: [executor("pi-exec-1", "Running")], now: at(1) }),
+      );
+      assert.deepEqual(decision.actions, [cleanup], state);
+    }
+  });
+
+  it("are left alone while the driver pod exists, or once they are being deleted", () => {
+    const withDriver = decide(
+      inputFor(finished("COMPLETED"), {
+        driverPod: driver("Succeeded", { terminated: { exitCode: 0 } }),
+        executorPods: [executor("pi-exec-1", "Running")],
+        now: at(1),
+      }),
+    );
+    assert.deepEqual(withDriver.actions, [], "kept, e.g. with deleteOnTermination=false");
+    const deleting = decide(
+      inputFor(finished("FAILED"), {
+        executorPods: [executor("pi-exec-1", "Running", "spark-app-1", { deleting: true })],
+        now: at(1),
+      }),
+    );
+    assert.deepEqual(deleting.actions, []);
+  });
+});
+
 describe("suspend and resume", () => {
   const suspendable: AppState[] = [
     "",

@@ -282,6 +282,10 @@ function onSuspending(ctx: Context): Step {
 function onTerminated(ctx: Context): Step {
   const tracked = withExecutors(ctx, withTerminationTime(ctx.status, ctx.now), undefined);
   const step: Step = { status: tracked.status, actions: [], events: tracked.events };
+  // Executors have two owners, their driver pod and the app: the garbage collector keeps them while the app
+  // exists, so once the driver pod is gone its leftover executors are deleted here.
+  const orphans = ctx.input.executorPods.some((pod) => !pod.metadata?.deletionTimestamp);
+  if (ctx.podWithDriverName === undefined && orphans) step.actions.push(deleteDriverResources(ctx));
   const ttlSeconds =
     ctx.app.spec.timeToLiveSeconds ?? positiveOrUndefined(ctx.config.defaultTimeToLiveSeconds);
   const terminatedAt = parseTime(tracked.status.terminationTime);
@@ -340,11 +344,15 @@ function withUIService(
   }
   const serviceName = uiServiceNameFor(ctx.app);
   const ports = uiServicePorts(ctx.app);
+  const clusterIP = ctx.input.uiServicePresent ? ctx.input.uiServiceClusterIP : undefined;
+  // Not known before the Service exists: then the act layer sets it from the created Service.
+  const address =
+    clusterIP === undefined ? status.driverInfo?.webUIAddress : webUIAddress(clusterIP, ports.port);
   const driverInfo = {
     ...status.driverInfo,
     webUIServiceName: serviceName,
     webUIPort: ports.port,
-    webUIAddress: webUIAddress(ctx.app, serviceName, ports.port),
+    ...(address === undefined ? {} : { webUIAddress: address }),
   };
   const create: Action[] = ctx.input.uiServicePresent
     ? []

@@ -42,6 +42,8 @@ export interface DecideInput {
   executorPods: readonly V1Pod[];
   /** Whether the Service named `uiServiceNameFor(app)` exists. */
   uiServicePresent: boolean;
+  /** That Service's `spec.clusterIP`, when it exists and the cache has it. */
+  uiServiceClusterIP?: string | undefined;
   /** Semantic validation of the spec, computed elsewhere; blocks submission when not empty. */
   validationErrors: readonly ValidationError[];
   /** Milliseconds since the epoch; the only clock a decision depends on. */
@@ -80,7 +82,10 @@ export interface DeleteDriverResourcesAction {
   submissionId: string | undefined;
 }
 
-/** Create (if absent) the Service exposing the Spark UI of the driver. */
+/**
+ * Create (if absent) the Service exposing the Spark UI of the driver. The act layer then records the created
+ * (or found) Service's cluster IP with `withWebUIAddress`: the decision cannot know it before.
+ */
 export interface CreateUIServiceAction {
   kind: "createUIService";
   serviceName: string;

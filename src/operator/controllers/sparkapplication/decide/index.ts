@@ -21,5 +21,7 @@ export {
   driverPodNameToObserve,
   executorPodSelector,
   uiServiceNameFor,
+  webUIAddress,
 } from "./names.js";
 export { SPEC_HASH_ANNOTATION, specHash } from "./spec-hash.js";
+export { withWebUIAddress } from "./status.js";

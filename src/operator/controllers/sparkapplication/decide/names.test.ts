@@ -48,8 +48,9 @@ describe("names", () => {
     );
   });
 
-  it("addresses the UI by the service's DNS name", () => {
-    assert.equal(webUIAddress(sparkApp(), "pi-ui-svc", 4040), "pi-ui-svc.ns.svc:4040");
+  it("addresses the UI as kubeflow does: the Service's cluster IP and port", () => {
+    assert.equal(webUIAddress("10.96.12.34", 4040), "10.96.12.34:4040");
+    assert.equal(webUIAddress("fd00:10:96::1f", 80), "fd00:10:96::1f:80");
   });
 
   it("selects the executors of the current run once its id is known", () => {

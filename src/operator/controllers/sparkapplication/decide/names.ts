@@ -59,9 +59,13 @@ export function uiServiceType(app: AppRef): ServiceType {
   return app.spec.sparkUIOptions?.serviceType ?? "ClusterIP";
 }
 
-/** In-cluster address of the UI: the Service's DNS name (stable, unlike its cluster IP) and port. */
-export function webUIAddress(app: AppRef, serviceName: string, port: number): string {
-  return `${serviceName}.${app.metadata.namespace ?? "default"}.svc:${port}`;
+/**
+ * `status.driverInfo.webUIAddress` as kubeflow writes it: the UI Service's cluster IP and port, `<ip>:<port>`
+ * (an IPv6 address without brackets, as kubeflow has it). The DNS form needs no field of its own:
+ * `<webUIServiceName>.<namespace>.svc:<webUIPort>`.
+ */
+export function webUIAddress(clusterIP: string, port: number): string {
+  return `${clusterIP}:${port}`;
 }
 
 /**

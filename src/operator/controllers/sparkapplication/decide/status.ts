@@ -72,3 +72,9 @@ export function sameStatus(
 ): boolean {
   return stableJson(a ?? {}) === stableJson(b ?? {});
 }
+
+/** The UI Service's address (`webUIAddress(clusterIP, port)`) once the act layer learnt its cluster IP. */
+export function withWebUIAddress(status: SparkApplicationStatus, address: string): SparkApplicationStatus {
+  if (status.driverInfo?.webUIAddress === address) return status;
+  return { ...status, driverInfo: { ...status.driverInfo, webUIAddress: address } };
+}
