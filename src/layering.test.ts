@@ -23,7 +23,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   operator: ["util", "api", "spark", "kube", "submit"],
   agent: ["util", "api", "spark", "kube", "local"],
   bench: ["util", "api", "spark", "kube", "submit", "local"],
-  cli: ["util", "api", "spark", "kube", "submit", "local", "operator", "agent", "bench"],
+  chart: ["util", "api", "spark", "kube", "submit", "local", "operator"],
+  cli: ["util", "api", "spark", "kube", "submit", "local", "operator", "agent", "bench", "chart"],
 };
 
 /** Tests may also import the integration harness in test/ (a cluster for a colocated integration test). */

@@ -1,18 +1,23 @@
-/** The CRD files under config/crd, rendered from src/api/crd.ts (written by scripts/gen-crds.mjs). */
+/**
+ * The CRD files under config/crd and the chart's crds/, rendered from src/api/crd.ts (written by
+ * `npm run gen:manifests`); a test fails when either copy differs.
+ */
 import { loadYaml, type V1CustomResourceDefinition } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { allCrds, type CustomResourceDefinition } from "./crd.js";
 
 export const CRD_DIRECTORY = "config/crd";
+/** Every directory that holds the same CRD files: plain manifests, and the Helm chart's crds/. */
+export const CRD_DIRECTORIES = [CRD_DIRECTORY, "charts/sparkplane/crds"] as const;
 
 export interface CrdManifest {
-  /** File name under config/crd. */
+  /** File name under each of CRD_DIRECTORIES. */
   fileName: string;
   content: string;
 }
 
 export function renderCrdYaml(crd: CustomResourceDefinition): string {
-  const header = "# Generated from src/api by scripts/gen-crds.mjs (npm run build first). Do not edit.\n";
+  const header = "# Generated from src/api by `npm run gen:manifests`. Do not edit.\n";
   return header + stringify(crd, { lineWidth: 0 });
 }
 

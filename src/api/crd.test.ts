@@ -11,7 +11,7 @@ import {
   sparkApplicationCrd,
   toStructuralSchema,
 } from "./crd.js";
-import { CRD_DIRECTORY, crdManifests } from "./crd-manifests.js";
+import { CRD_DIRECTORIES, crdManifests } from "./crd-manifests.js";
 import { IntOrString, StringEnum, StringMap } from "./schema.js";
 
 const REPO_ROOT = new URL("../../../", import.meta.url);
@@ -95,10 +95,12 @@ function at(schema: JSONSchemaProps, path: string): JSONSchemaProps {
 describe("CRDs", () => {
   const crds = [sparkApplicationCrd(), scheduledSparkApplicationCrd()];
 
-  it("match the committed config/crd files (regenerate with npm run build && node scripts/gen-crds.mjs)", () => {
-    for (const manifest of crdManifests()) {
-      const committed = readFileSync(new URL(`${CRD_DIRECTORY}/${manifest.fileName}`, REPO_ROOT), "utf8");
-      assert.equal(committed, manifest.content, `${manifest.fileName} is stale`);
+  it("match the committed config/crd and chart crds/ files (regenerate with npm run gen:manifests)", () => {
+    for (const directory of CRD_DIRECTORIES) {
+      for (const manifest of crdManifests()) {
+        const committed = readFileSync(new URL(`${directory}/${manifest.fileName}`, REPO_ROOT), "utf8");
+        assert.equal(committed, manifest.content, `${directory}/${manifest.fileName} is stale`);
+      }
     }
   });
 

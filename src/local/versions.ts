@@ -2,6 +2,8 @@
 export const KUBERNETES_VERSION = process.env.SPARKPLANE_K8S_VERSION ?? "v1.36.3";
 export const ETCD_VERSION = process.env.SPARKPLANE_ETCD_VERSION ?? "v3.6.16";
 export const SPARK_VERSION = process.env.SPARKPLANE_SPARK_VERSION ?? "3.5.9";
+/** helm v3.21.4: the newest v3 known to build with Go 1.26 here (v3.22.0 is not approved). */
+export const HELM_VERSION = process.env.SPARKPLANE_HELM_VERSION ?? "v3.21.4";
 
 /** Minimum toolchain versions: k8s 1.36 declares `go 1.26.0`; Spark 3.5 runs on Java 17. */
 export const MIN_GO = [1, 26] as const;

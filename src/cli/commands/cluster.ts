@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { down, status, up } from "../../local/cluster.js";
 import { statePaths } from "../../local/paths.js";
+import { requireHelm } from "../../local/provision/helm.js";
 import { provision, requireToolset } from "../../local/provision/index.js";
 import { stateDirOf, withStateDir } from "../state-dir.js";
 
@@ -73,27 +74,46 @@ export function registerClusterCommands(program: Command): void {
       console.log(path);
     });
 
+  registerPassThrough(program, "kubectl", (kubeconfig, args) => [
+    requireToolset().kube.kubectl,
+    ["--kubeconfig", kubeconfig, ...args],
+  ]);
+  registerPassThrough(program, "helm", (kubeconfig, args) => [
+    requireHelm().helm,
+    ["--kubeconfig", kubeconfig, ...args],
+  ]);
+}
+
+/**
+ * `sparkplane kubectl|helm [--state-dir DIR] ARGS...`: the provisioned binary pointed at the embedded cluster.
+ * Every other argument is the binary's own, so the command parses only a leading --state-dir.
+ */
+function registerPassThrough(
+  program: Command,
+  name: string,
+  command: (kubeconfig: string, args: string[]) => [string, string[]],
+): void {
   program
-    .command("kubectl")
+    .command(name)
     .description(
-      "run the provisioned kubectl against the embedded cluster: sparkplane kubectl [--state-dir DIR] ARGS...",
+      `run the provisioned ${name} against the embedded cluster: sparkplane ${name} [--state-dir DIR] ARGS...`,
     )
     .allowUnknownOption()
     .helpOption(false)
     .argument("[args...]")
     .action((args: string[]) => {
-      let rest = args;
-      let flag: string | undefined;
-      if (rest[0] === "--state-dir") {
-        flag = rest[1];
-        rest = rest.slice(2);
-      } else if (rest[0]?.startsWith("--state-dir=")) {
-        flag = rest[0].slice("--state-dir=".length);
-        rest = rest.slice(1);
-      }
-      const kubeconfig = statePaths(stateDirOf({ stateDir: flag })).kubeconfig;
-      const kubectl = requireToolset().kube.kubectl;
-      const r = spawnSync(kubectl, ["--kubeconfig", kubeconfig, ...rest], { stdio: "inherit" });
+      const { stateDir, rest } = leadingStateDir(args);
+      const kubeconfig = statePaths(stateDirOf({ stateDir })).kubeconfig;
+      const [binary, argv] = command(kubeconfig, rest);
+      const r = spawnSync(binary, argv, { stdio: "inherit" });
       process.exitCode = r.status ?? 1;
     });
+}
+
+function leadingStateDir(args: string[]): { stateDir?: string; rest: string[] } {
+  if (args[0] === "--state-dir") return { stateDir: args[1], rest: args.slice(2) };
+  if (args[0]?.startsWith("--state-dir=")) {
+    return { stateDir: args[0].slice("--state-dir=".length), rest: args.slice(1) };
+  }
+  return { rest: args };
 }

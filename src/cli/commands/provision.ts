@@ -5,7 +5,9 @@ import { provision } from "../../local/provision/index.js";
 export function registerProvision(program: Command): void {
   program
     .command("provision")
-    .description("build/install Kubernetes, etcd, Spark and the example programs into the cache (idempotent)")
+    .description(
+      "build/install Kubernetes, etcd, Spark, the example programs and helm into the cache (idempotent)",
+    )
     .option("--json", "print what was provisioned as JSON")
     .action(async (opts: { json?: boolean }) => {
       const started = Date.now();
@@ -21,6 +23,7 @@ export function registerProvision(program: Command): void {
       console.log(`etcd ${tools.etcd.version}: ${tools.etcd.etcd}`);
       console.log(`spark ${tools.spark.version}: ${tools.spark.sparkHome}`);
       console.log(`examples: ${tools.examples.jar}`);
+      console.log(`helm ${tools.helm.version}: ${tools.helm.helm}`);
       console.log(`provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 }

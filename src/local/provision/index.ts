@@ -2,6 +2,7 @@ import { Progress } from "../../util/progress.js";
 import { buildArgocheck, findArgocheck } from "./argocheck.js";
 import { buildEtcd, type EtcdBinary, findEtcd } from "./etcd.js";
 import { buildExamples, type ExamplesBuild, findExamples } from "./examples.js";
+import { buildHelm, findHelm, type HelmBinary } from "./helm.js";
 import { buildKubernetes, findKubernetes, type KubeBinaries } from "./kubernetes.js";
 import { findSpark, installSpark, type SparkInstall } from "./spark.js";
 
@@ -11,6 +12,8 @@ export interface Toolset {
   etcd: EtcdBinary;
   spark: SparkInstall;
   examples: ExamplesBuild;
+  /** For the chart: `helm lint`/`template`, and `sparkplane helm`. */
+  helm: HelmBinary;
 }
 
 /** What is already there, without building anything (fast: stamp files only). */
@@ -21,6 +24,7 @@ export function findToolset(): Partial<Toolset> {
     etcd: findEtcd(),
     spark,
     examples: spark ? findExamples(spark) : undefined,
+    helm: findHelm(),
   };
 }
 
@@ -30,7 +34,7 @@ export function findToolset(): Partial<Toolset> {
  * tests use (argocheck); it is not part of the Toolset a cluster needs.
  */
 export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStream } = {}): Promise<Toolset> {
-  const progress = new Progress(5, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(6, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -71,18 +75,23 @@ export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStrea
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
   );
+  const helm = await step(
+    "helm",
+    () => findHelm(),
+    (d) => buildHelm(undefined, d),
+  );
   await step(
     "argocheck (Argo CD health / Argo Workflows conditions, for the tests)",
     () => findArgocheck(),
     (d) => buildArgocheck(d),
   );
-  return { kube, etcd, spark, examples };
+  return { kube, etcd, spark, examples, helm };
 }
 
 /** The toolset when it is complete; otherwise an error that says to provision. */
 export function requireToolset(): Toolset {
   const t = findToolset();
-  if (t.kube && t.etcd && t.spark && t.examples) return t as Toolset;
+  if (t.kube && t.etcd && t.spark && t.examples && t.helm) return t as Toolset;
   const missing = Object.entries(t)
     .filter(([, v]) => !v)
     .map(([k]) => k);

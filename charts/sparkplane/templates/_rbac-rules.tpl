@@ -1,0 +1,53 @@
+{{/* Generated from src/operator/rbac.ts by `npm run gen:manifests`. Do not edit. */}}
+
+{{- define "sparkplane.rules.operator" }}
+- apiGroups: ["sparkoperator.k8s.io"]
+  resources: ["sparkapplications"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
+- apiGroups: ["sparkoperator.k8s.io"]
+  resources: ["sparkapplications/status"]
+  verbs: ["update"]
+- apiGroups: ["sparkoperator.k8s.io"]
+  resources: ["sparkapplications/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["sparkoperator.k8s.io"]
+  resources: ["scheduledsparkapplications"]
+  verbs: ["list", "watch"]
+- apiGroups: ["sparkoperator.k8s.io"]
+  resources: ["scheduledsparkapplications/status"]
+  verbs: ["update"]
+- apiGroups: ["sparkoperator.k8s.io"]
+  resources: ["scheduledsparkapplications/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list", "watch", "get", "create", "delete", "deletecollection"]
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["list", "watch", "get", "create", "delete"]
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "create", "deletecollection"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "create"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}
+
+{{- define "sparkplane.rules.leaderElection" }}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["create"]
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  resourceNames: [{{ include "sparkplane.leaseName" . | quote }}]
+  verbs: ["get", "update"]
+{{- end }}
+
+{{- define "sparkplane.rules.sparkDriver" }}
+- apiGroups: [""]
+  resources: ["pods", "services", "configmaps", "persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete", "deletecollection"]
+{{- end }}

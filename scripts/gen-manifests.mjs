@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm run gen:manifests`: writes every generated manifest from the compiled sources (it builds first):
+// the CRDs (config/crd/ and the chart's crds/), the chart's RBAC rules and its README table
+// (src/operator/rbac.ts), then config/install.yaml with the provisioned helm (`helm template`).
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dist = (path) => import(join(root, "dist/src", path));
+const { CRD_DIRECTORIES, crdManifests } = await dist("api/crd-manifests.js");
+const { RULES_TEMPLATE_FILE, rulesTemplate, withRbacTable } = await dist("chart/rbac-render.js");
+const { CHART_DIR, INSTALL_FILE, renderInstallYaml } = await dist("chart/install.js");
+const { requireHelm } = await dist("local/provision/helm.js");
+
+const write = async (path, content) => {
+  await writeFile(join(root, path), content);
+  console.log(`wrote ${path}`);
+};
+
+for (const directory of CRD_DIRECTORIES) {
+  await mkdir(join(root, directory), { recursive: true });
+  for (const manifest of crdManifests()) await write(join(directory, manifest.fileName), manifest.content);
+}
+await write(join(CHART_DIR, RULES_TEMPLATE_FILE), rulesTemplate());
+const readme = join(CHART_DIR, "README.md");
+await write(readme, withRbacTable(await readFile(join(root, readme), "utf8")));
+await write(INSTALL_FILE, renderInstallYaml(requireHelm().helm, root));
