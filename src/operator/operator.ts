@@ -20,7 +20,8 @@ import { runWorkers, WorkQueue } from "../kube/workqueue.js";
 import { ensureCrds } from "./crds.js";
 import { EventRecorderSink } from "./events.js";
 import { startOperatorHttp } from "./http.js";
-import { OperatorMetrics } from "./metrics.js";
+import { ControllerName } from "./metrics/names.js";
+import { type AppMetricsConfig, OperatorMetrics } from "./metrics.js";
 import { NativeSubmitter } from "./native-submitter.js";
 import { scheduledRunIndexers, startScheduledController } from "./scheduled-controller.js";
 import { type SparkSubmitOptions, SparkSubmitSubmitter } from "./spark-submit-submitter.js";
@@ -38,6 +39,8 @@ export interface OperatorOptions {
   sparkSubmit?: Omit<SparkSubmitOptions, "master">;
   metricsPort: number;
   metricsHost?: string;
+  /** kubeflow's --metrics-prefix, --metrics-labels and latency buckets. */
+  metrics?: Partial<AppMetricsConfig>;
   installCrds: boolean;
   resyncMs: number;
   decide?: Partial<DecideConfig>;
@@ -121,18 +124,12 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   const core = opts.kc.makeApiClient(CoreV1Api);
   const custom = opts.kc.makeApiClient(CustomObjectsApi);
   const json = new JsonClient(opts.kc);
-  const metrics = new OperatorMetrics();
-  const queueName = "sparkapplication";
+  const metrics = new OperatorMetrics({ apps: opts.metrics });
+  const queueName = ControllerName.SparkApplication;
   const queue = new WorkQueue<string>({
     name: queueName,
     rateLimit: opts.queueQps ? { qps: opts.queueQps, burst: opts.queueQps * 10 } : undefined,
-    metrics: {
-      depth: (d) => metrics.queueDepth.set({ name: queueName }, d),
-      add: () => metrics.queueAdds.inc({ name: queueName }),
-      retry: () => metrics.queueRetries.inc({ name: queueName }),
-      queueLatency: (s) => metrics.queueLatency.observe({ name: queueName }, s),
-      workDuration: (s) => metrics.queueWork.observe({ name: queueName }, s),
-    },
+    metrics: metrics.controllers.queueHooks(queueName),
   });
   // managedFields are never read here and are half of a cached object: not kept (10,000 apps: -135 MB).
   const informerOpts = {
@@ -204,6 +201,13 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   for (const inf of [pods, services] as SharedInformer<V1Pod | V1Service>[]) {
     inf.addHandlers({ onAdd: byOwnerApp, onUpdate: (_old, o) => byOwnerApp(o), onDelete: byOwnerApp });
   }
+  pods.addHandlers({ onUpdate: (old, o) => metrics.apps.observeExecutorPod(old, o) });
+  let elector: LeaderElector | undefined;
+  metrics.setClusterView({
+    apps: () => apps.list() as SparkApplication[],
+    pods: () => pods.list(),
+    active: () => (elector ? elector.isLeader() : true),
+  });
   let synced = false;
   const http = await startOperatorHttp({
     port: opts.metricsPort,
@@ -227,39 +231,19 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     "caches synced; workers starting",
   );
   const runAll = () =>
-    runWorkers(
-      queue,
-      opts.workers,
-      async (key) => {
-        const started = performance.now();
-        try {
-          const r = await controller.reconcile(key);
-          metrics.reconcileDuration.observe(
-            { controller: queueName, result: "ok" },
-            (performance.now() - started) / 1000,
-          );
-          return r;
-        } catch (err) {
-          metrics.reconcileDuration.observe(
-            { controller: queueName, result: "error" },
-            (performance.now() - started) / 1000,
-          );
-          throw err;
-        }
-      },
-      {
-        onError: (key, err, retries) =>
-          log.warn(
-            { key, retries, err: (err as Error).message ?? String(err) },
-            "reconcile failed; retrying with backoff",
-          ),
-      },
-    );
-  let elector: LeaderElector | undefined;
+    runWorkers(queue, opts.workers, (key) => controller.reconcile(key), {
+      onReconciled: metrics.controllers.watch(queueName, queue, opts.workers),
+      onError: (key, err, retries) =>
+        log.warn(
+          { key, retries, err: (err as Error).message ?? String(err) },
+          "reconcile failed; retrying with backoff",
+        ),
+    });
   let stopping = false;
   let workers: Promise<void>;
   if (opts.leaderElection) {
     let started: Promise<void> = Promise.resolve();
+    metrics.setLeaderElection(opts.leaderElection.name, () => elector?.isLeader() ?? false);
     elector = new LeaderElector(opts.kc, {
       ...opts.leaderElection,
       log: kubeLog(log),

@@ -26,6 +26,7 @@ import type { ResourceType } from "../kube/resource.js";
 import { ignoreNotFound, isAlreadyExists } from "../kube/retry.js";
 import { labelIndex } from "../kube/store.js";
 import { type ReconcileResult, runWorkers, WorkQueue } from "../kube/workqueue.js";
+import { ControllerName } from "./metrics/names.js";
 import type { OperatorMetrics } from "./metrics.js";
 import {
   type CreateRunAction,
@@ -296,17 +297,11 @@ export function startScheduledController(opts: ScheduledControllerOptions): Runn
     defaultTimeZone: opts.defaultTimeZone,
     log,
   });
-  const name = "scheduledsparkapplication";
+  const name = ControllerName.ScheduledSparkApplication;
   const m = opts.metrics;
   const queue = new WorkQueue<string>({
     name,
-    metrics: m && {
-      depth: (d) => m.queueDepth.set({ name }, d),
-      add: () => m.queueAdds.inc({ name }),
-      retry: () => m.queueRetries.inc({ name }),
-      queueLatency: (s) => m.queueLatency.observe({ name }, s),
-      workDuration: (s) => m.queueWork.observe({ name }, s),
-    },
+    metrics: m?.controllers.queueHooks(name),
   });
   const keyOf = (o: KubernetesObject) =>
     ScheduledAppController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
@@ -348,6 +343,7 @@ export function startScheduledController(opts: ScheduledControllerOptions): Runn
     if (!(await Promise.race([allowed, stopped])) || queue.isShuttingDown()) return;
     running = true;
     await runWorkers(queue, opts.workers, (key) => controller.reconcile(key), {
+      onReconciled: m?.controllers.watch(name, queue, opts.workers),
       onError: (key, err, retries) =>
         log.warn(
           { key, retries, err: (err as Error).message ?? String(err) },

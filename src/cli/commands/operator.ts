@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadKubeConfig } from "../../kube/config.js";
 import { findSpark } from "../../local/provision/spark.js";
+import { parseBuckets, parseMetricLabels } from "../../operator/metrics/labels.js";
 import { startOperator } from "../../operator/operator.js";
 
 interface OperatorFlags {
@@ -10,6 +11,10 @@ interface OperatorFlags {
   submitter: string;
   metricsPort: number;
   metricsHost: string;
+  metricsPrefix: string;
+  metricsLabels?: string[];
+  metricsJobSubmitLatencyBuckets?: string;
+  metricsJobStartLatencyBuckets?: string;
   installCrds: boolean;
   resyncSeconds: number;
   sparkSubmitTimeoutSeconds: number;
@@ -48,6 +53,20 @@ export function registerOperator(program: Command): void {
       8080,
     )
     .option("--metrics-host <host>", "address of /metrics, /healthz, /readyz", "127.0.0.1")
+    .option("--metrics-prefix <prefix>", "put in front of the SparkApplication and executor metric names", "")
+    .option(
+      "--metrics-labels <labels>",
+      "labels of the SparkApplication and executor metrics, taken from the app's labels (namespace: its namespace); comma-separated or repeated",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option(
+      "--metrics-job-submit-latency-buckets <list>",
+      "buckets (s) of spark_application_submit_latency_seconds_histogram (default 0.5,1,2,4,8,16,32,64,128,256)",
+    )
+    .option(
+      "--metrics-job-start-latency-buckets <list>",
+      "buckets (s) of spark_application_start_latency_seconds_histogram (default 30,60,...,300)",
+    )
     .option("--no-install-crds", "do not create or update the CRDs at start-up")
     .option(
       "--resync-seconds <s>",
@@ -98,6 +117,26 @@ export function registerOperator(program: Command): void {
         },
         metricsPort: flags.metricsPort,
         metricsHost: flags.metricsHost,
+        metrics: {
+          prefix: flags.metricsPrefix,
+          ...(flags.metricsLabels ? { labels: parseMetricLabels(flags.metricsLabels) } : {}),
+          ...(flags.metricsJobSubmitLatencyBuckets
+            ? {
+                submitLatencyBuckets: parseBuckets(
+                  "--metrics-job-submit-latency-buckets",
+                  flags.metricsJobSubmitLatencyBuckets,
+                ),
+              }
+            : {}),
+          ...(flags.metricsJobStartLatencyBuckets
+            ? {
+                startLatencyBuckets: parseBuckets(
+                  "--metrics-job-start-latency-buckets",
+                  flags.metricsJobStartLatencyBuckets,
+                ),
+              }
+            : {}),
+        },
         installCrds: flags.installCrds,
         resyncMs: flags.resyncSeconds * 1000,
         logLevel: flags.logLevel,

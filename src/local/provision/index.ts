@@ -2,6 +2,7 @@ import { Progress } from "../../util/progress.js";
 import { buildEtcd, type EtcdBinary, findEtcd } from "./etcd.js";
 import { buildExamples, type ExamplesBuild, findExamples } from "./examples.js";
 import { buildKubernetes, findKubernetes, type KubeBinaries } from "./kubernetes.js";
+import { buildPrometheus, findPrometheus, type PrometheusBinaries } from "./prometheus.js";
 import { findSpark, installSpark, type SparkInstall } from "./spark.js";
 
 /** Everything a cluster and its Spark apps need, all from the cache (or user-provided locations). */
@@ -10,6 +11,8 @@ export interface Toolset {
   etcd: EtcdBinary;
   spark: SparkInstall;
   examples: ExamplesBuild;
+  /** For the tests that lint and scrape the operator's /metrics. */
+  prometheus: PrometheusBinaries;
 }
 
 /** What is already there, without building anything (fast: stamp files only). */
@@ -20,6 +23,7 @@ export function findToolset(): Partial<Toolset> {
     etcd: findEtcd(),
     spark,
     examples: spark ? findExamples(spark) : undefined,
+    prometheus: findPrometheus(),
   };
 }
 
@@ -28,7 +32,7 @@ export function findToolset(): Partial<Toolset> {
  * Steps run one after another: the Go builds alone saturate 2 cores.
  */
 export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStream } = {}): Promise<Toolset> {
-  const progress = new Progress(4, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(5, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -69,13 +73,18 @@ export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStrea
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
   );
-  return { kube, etcd, spark, examples };
+  const prometheus = await step(
+    "Prometheus + promtool",
+    () => findPrometheus(),
+    (d) => buildPrometheus(undefined, d),
+  );
+  return { kube, etcd, spark, examples, prometheus };
 }
 
 /** The toolset when it is complete; otherwise an error that says to provision. */
 export function requireToolset(): Toolset {
   const t = findToolset();
-  if (t.kube && t.etcd && t.spark && t.examples) return t as Toolset;
+  if (t.kube && t.etcd && t.spark && t.examples && t.prometheus) return t as Toolset;
   const missing = Object.entries(t)
     .filter(([, v]) => !v)
     .map(([k]) => k);
