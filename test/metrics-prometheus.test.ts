@@ -178,6 +178,14 @@ describe("the operator's /metrics: promtool, a real Prometheus, the Grafana dash
     console.log(`promtool check metrics: exit ${check.code}, output ${JSON.stringify(check.output)}`);
     assert.equal(check.output, "", "no problems reported");
     assert.equal(check.code, 0);
+    // The same text with kubeflow's own TYPE line for one family: promtool objects, which is why it is untyped.
+    const asKubeflow = text.replace(
+      "# TYPE spark_application_count untyped",
+      "# TYPE spark_application_count counter",
+    );
+    const refused = await promtoolCheckMetrics(tools.promtool, asKubeflow);
+    assert.equal(refused.code, 3, refused.output);
+    assert.match(refused.output, /spark_application_count counter metrics should have "_total" suffix/);
   });
 
   test("a real Prometheus scrapes the operator and counts the apps", async () => {

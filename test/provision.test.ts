@@ -6,9 +6,14 @@ import { provision } from "../src/local/provision/index.js";
 
 test("provision is idempotent: a warm run rebuilds nothing and is fast", async () => {
   const first = await provision({ quiet: true });
-  const mtimes = [first.kube["kube-apiserver"], first.kube.kubectl, first.etcd.etcd, first.examples.jar].map(
-    (f) => statSync(f).mtimeMs,
-  );
+  const mtimes = [
+    first.kube["kube-apiserver"],
+    first.kube.kubectl,
+    first.etcd.etcd,
+    first.examples.jar,
+    first.prometheus.prometheus,
+    first.prometheus.promtool,
+  ].map((f) => statSync(f).mtimeMs);
   let output = "";
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -21,11 +26,16 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
   const warmMs = Date.now() - started;
   assert.deepEqual(second, first);
   assert.deepEqual(
-    [second.kube["kube-apiserver"], second.kube.kubectl, second.etcd.etcd, second.examples.jar].map(
-      (f) => statSync(f).mtimeMs,
-    ),
+    [
+      second.kube["kube-apiserver"],
+      second.kube.kubectl,
+      second.etcd.etcd,
+      second.examples.jar,
+      second.prometheus.prometheus,
+      second.prometheus.promtool,
+    ].map((f) => statSync(f).mtimeMs),
     mtimes,
   );
-  assert.equal((output.match(/cached/g) ?? []).length, 4, output);
+  assert.equal((output.match(/cached/g) ?? []).length, 5, output);
   console.log(`warm provision: ${warmMs} ms`);
 });
