@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { loadKubeConfig } from "../../kube/config.js";
 import { findSpark } from "../../local/provision/spark.js";
-import { parseBuckets, parseMetricLabels } from "../../operator/metrics/labels.js";
+import { parseBuckets, parseMetricLabels, parseMetricPrefix } from "../../operator/metrics/labels.js";
+import type { AppMetricsConfig } from "../../operator/metrics.js";
 import { startOperator } from "../../operator/operator.js";
 
 interface OperatorFlags {
@@ -31,6 +32,18 @@ function positiveInt(name: string) {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0, got "${v}"`);
     return n;
+  };
+}
+
+/** kubeflow's metric flags, checked before anything connects. */
+function appMetricsConfig(flags: OperatorFlags): Partial<AppMetricsConfig> {
+  const submit = flags.metricsJobSubmitLatencyBuckets;
+  const start = flags.metricsJobStartLatencyBuckets;
+  return {
+    prefix: parseMetricPrefix(flags.metricsPrefix),
+    ...(flags.metricsLabels ? { labels: parseMetricLabels(flags.metricsLabels) } : {}),
+    ...(submit ? { submitLatencyBuckets: parseBuckets("--metrics-job-submit-latency-buckets", submit) } : {}),
+    ...(start ? { startLatencyBuckets: parseBuckets("--metrics-job-start-latency-buckets", start) } : {}),
   };
 }
 
@@ -97,6 +110,7 @@ export function registerOperator(program: Command): void {
       if (flags.sparkSubmitConcurrency === 0) {
         throw new Error("--spark-submit-concurrency must be at least 1");
       }
+      const metrics = appMetricsConfig(flags);
       const spark = flags.submitter === "spark-submit" ? findSpark() : undefined;
       const running = await startOperator({
         kc: loadKubeConfig(flags.kubeconfig),
@@ -117,26 +131,7 @@ export function registerOperator(program: Command): void {
         },
         metricsPort: flags.metricsPort,
         metricsHost: flags.metricsHost,
-        metrics: {
-          prefix: flags.metricsPrefix,
-          ...(flags.metricsLabels ? { labels: parseMetricLabels(flags.metricsLabels) } : {}),
-          ...(flags.metricsJobSubmitLatencyBuckets
-            ? {
-                submitLatencyBuckets: parseBuckets(
-                  "--metrics-job-submit-latency-buckets",
-                  flags.metricsJobSubmitLatencyBuckets,
-                ),
-              }
-            : {}),
-          ...(flags.metricsJobStartLatencyBuckets
-            ? {
-                startLatencyBuckets: parseBuckets(
-                  "--metrics-job-start-latency-buckets",
-                  flags.metricsJobStartLatencyBuckets,
-                ),
-              }
-            : {}),
-        },
+        metrics,
         installCrds: flags.installCrds,
         resyncMs: flags.resyncSeconds * 1000,
         logLevel: flags.logLevel,

@@ -1,11 +1,28 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { metricLabelValues, parseBuckets, parseMetricLabels, validMetricName } from "./labels.js";
+import {
+  metricLabelValues,
+  parseBuckets,
+  parseMetricLabels,
+  parseMetricPrefix,
+  validMetricName,
+} from "./labels.js";
 
 describe("metric names and labels (kubeflow's rules)", () => {
   it("validMetricName: prefix + name, '-' becomes '_'", () => {
     assert.equal(validMetricName("", "spark_application_count"), "spark_application_count");
     assert.equal(validMetricName("my-team_", "spark_application_count"), "my_team_spark_application_count");
+  });
+
+  it("parseMetricPrefix: empty or a valid metric-name start, '-' becomes '_'; errors name the flag", () => {
+    assert.equal(parseMetricPrefix(""), "");
+    assert.equal(parseMetricPrefix("team-a_"), "team_a_");
+    assert.throws(
+      () => parseMetricPrefix("1x"),
+      /--metrics-prefix: "1x" cannot start a Prometheus metric name/,
+    );
+    assert.throws(() => parseMetricPrefix("a.b"), /--metrics-prefix/);
+    assert.throws(() => parseMetricPrefix("rule:"), /--metrics-prefix/);
   });
 
   it("parseMetricLabels: comma-separated or repeated, '-' becomes '_', duplicates dropped", () => {

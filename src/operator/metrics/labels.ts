@@ -5,6 +5,21 @@ export function validMetricName(prefix: string, name: string): string {
   return `${prefix}${name}`.replaceAll("-", "_");
 }
 
+/** Without ":", which Prometheus reserves for recording rules (promtool refuses it). */
+const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** `--metrics-prefix`: empty, or what can start a metric name ("-" becomes "_"); throws naming the flag. */
+export function parseMetricPrefix(value: string): string {
+  const prefix = validMetricName("", value.trim());
+  if (prefix !== "" && !METRIC_NAME.test(prefix)) {
+    throw new Error(
+      `--metrics-prefix: "${value}" cannot start a Prometheus metric name (letters, digits and "_", not ` +
+        "starting with a digit); use e.g. --metrics-prefix=team_a_",
+    );
+  }
+  return prefix;
+}
+
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const RESERVED = /^__/;
 
