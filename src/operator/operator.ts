@@ -15,7 +15,7 @@ import {
 } from "./controllers/sparkapplication/index.js";
 import { ensureCrds } from "./crds.js";
 import { startOperatorHttp } from "./http.js";
-import { OperatorMetrics } from "./metrics.js";
+import { type AppMetricsConfig, OperatorMetrics } from "./metrics.js";
 
 export interface OperatorOptions
   extends SparkApplicationControllerOptions,
@@ -24,6 +24,8 @@ export interface OperatorOptions
   submitter: "native" | "spark-submit";
   metricsPort: number;
   metricsHost?: string;
+  /** kubeflow's --metrics-prefix, --metrics-labels and latency buckets. */
+  metrics?: Partial<AppMetricsConfig>;
   installCrds: boolean;
   /** Run workers only while holding this Lease; caches stay warm on standby replicas. */
   leaderElection?: { namespace: string; name: string };
@@ -50,7 +52,7 @@ export interface RunningOperator {
 export async function startOperator(opts: OperatorOptions): Promise<RunningOperator> {
   const log = pino({ name: "sparkplane-operator", level: opts.logLevel ?? "info" }, pino.destination(2));
   if (opts.installCrds) log.info({ crds: await ensureCrds(opts.kc) }, "CRDs installed");
-  const metrics = new OperatorMetrics();
+  const metrics = new OperatorMetrics({ apps: opts.metrics });
   let elector: LeaderElector | undefined;
   const isLeader = () => (elector ? elector.isLeader() : !opts.leaderElection);
   const controllers = await registerControllers(CONTROLLERS, {
@@ -81,6 +83,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   let stopping = false;
   let electing: Promise<void> = Promise.resolve();
   if (opts.leaderElection) {
+    metrics.setLeaderElection(opts.leaderElection.name, () => elector?.isLeader() ?? false);
     elector = new LeaderElector(opts.kc, {
       ...opts.leaderElection,
       log: kubeLog(log),

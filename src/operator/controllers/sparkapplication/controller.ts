@@ -171,8 +171,7 @@ export class SparkAppController {
   /** Metrics and events of the steps taken (the app was written, or deleted). */
   private record(app: SparkApplication, pending: Pending): void {
     for (const [before, after] of pending.transitions.splice(0)) {
-      this.d.metrics.observeTransition(app, before, after);
-      this.d.metrics.observeExecutors(app, before, after);
+      this.d.metrics.apps.observeTransition(app, before, after);
     }
     for (const e of pending.events.splice(0)) this.d.events.emit(app, e);
   }
@@ -212,9 +211,9 @@ export class SparkAppController {
         case "submit": {
           const started = performance.now();
           const result = await this.d.submitter.submit(current, action);
-          this.d.metrics.submitDurationMs.observe(
+          this.d.metrics.submitDuration.observe(
             { submitter: this.d.submitter.name },
-            performance.now() - started,
+            (performance.now() - started) / 1000,
           );
           const after = afterSubmit(current, status ?? current.status, action, result);
           status = after.status;

@@ -7,6 +7,7 @@ import { OperatorLabel } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import type { JsonClient } from "../../../kube/json-client.js";
 import { labelIndex } from "../../../kube/store.js";
+import { ControllerName } from "../../metrics/names.js";
 import { NativeSubmitter } from "../../submitters/native.js";
 import { type SparkSubmitOptions, SparkSubmitSubmitter } from "../../submitters/spark-submit.js";
 import type { Submitter } from "../../submitters/submitter.js";
@@ -25,7 +26,7 @@ export interface SparkApplicationControllerOptions extends ControllerOptions {
   decide?: Partial<DecideConfig>;
 }
 
-const NAME = "sparkapplication";
+const NAME = ControllerName.SparkApplication;
 const APP_INDEX = "app";
 const APP_ID_INDEX = "appId";
 const podIndexers = {
@@ -74,6 +75,13 @@ export const sparkApplicationController: ControllerDefinition<SparkApplicationCo
     };
     for (const owned of [pods, services])
       owned.addHandlers({ onAdd: byOwnerApp, onUpdate: (_old, o) => byOwnerApp(o), onDelete: byOwnerApp });
+    // kubeflow's gauges count from the caches at scrape time; its executor counters follow pod phases.
+    ctx.metrics.setClusterView({
+      apps: () => apps.list() as SparkApplication[],
+      pods: () => pods.list() as V1Pod[],
+      active: ctx.isLeader,
+    });
+    pods.addHandlers({ onUpdate: (old, o) => ctx.metrics.apps.observeExecutorPod(old as V1Pod, o as V1Pod) });
     return queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
   },
 };
