@@ -13,10 +13,10 @@ import { API_VERSION, GROUP, SparkApplicationNames, VERSION } from "../src/api/v
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { JsonClient } from "../src/kube/json-client.js";
 import { findToolset } from "../src/local/provision/index.js";
+import { driverPodNameFor } from "../src/operator/controllers/sparkapplication/decide/index.js";
 import { ensureCrds } from "../src/operator/crds.js";
-import { NativeSubmitter } from "../src/operator/native-submitter.js";
-import { SparkSubmitSubmitter } from "../src/operator/spark-submit-submitter.js";
-import { driverPodNameFor } from "../src/operator/sparkapplication/index.js";
+import { NativeSubmitter } from "../src/operator/submitters/native.js";
+import { SparkSubmitSubmitter } from "../src/operator/submitters/spark-submit.js";
 import { defaultLocalDirUuid, submissionIdentity } from "../src/submit/names.js";
 import { freshNamespace, type TestCluster, testCluster } from "./cluster.js";
 import {
@@ -277,6 +277,7 @@ describe("differential: native submission vs spark-submit", { skip, timeout: 600
           submissionId: identity.submissionId,
           serviceId: identity.uniqueId,
           confMapId: identity.uniqueId,
+          resourcePrefixId: identity.uniqueId,
           ...(localDirsDefaulted(diffSpec.name) ? { localDirUuid: defaultLocalDirUuid(identity) } : {}),
         });
         const sparkIds = generatedIds(sparkObjects);
@@ -285,6 +286,7 @@ describe("differential: native submission vs spark-submit", { skip, timeout: 600
         assert.equal(sparkIds.submissionId, identity.submissionId);
         assert.match(sparkIds.serviceId ?? "", /^[0-9a-f]{7,16}$/);
         assert.match(sparkIds.confMapId ?? "", /^[0-9a-f]{7,16}$/);
+        assert.match(sparkIds.resourcePrefixId ?? "", /^[0-9a-f]{7,16}$/);
         if (localDirsDefaulted(diffSpec.name)) assert.match(sparkIds.localDirUuid ?? "", UUID_V4);
 
         const sparkView = normalise(sparkObjects);

@@ -7,7 +7,13 @@ import { promisify } from "node:util";
 import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { type Agent, startAgent } from "../src/agent/index.js";
-import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
+import {
+  API_VERSION,
+  GROUP,
+  OperatorLabel,
+  SparkApplicationNames,
+  VERSION,
+} from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { examplesSourceDir } from "../src/local/provision/examples.js";
 import { requireToolset } from "../src/local/provision/index.js";
@@ -171,6 +177,27 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
     const driver = await core.readNamespacedPod({ name: done.status!.driverInfo!.podName!, namespace: NS });
     const executors = await executorsOf(done);
     assert.equal(executors.length, 2, "executors kept (deleteOnTermination=false)");
+    // Spark kept the template's owner reference to the app and added the driver pod as controller.
+    for (const p of executors) {
+      assert.deepEqual(JSON.parse(JSON.stringify(p.metadata?.ownerReferences)), [
+        {
+          apiVersion: API_VERSION,
+          kind: "SparkApplication",
+          name: "spark-pi-virtual",
+          uid: done.metadata.uid,
+        },
+        {
+          apiVersion: "v1",
+          kind: "Pod",
+          name: driver.metadata?.name,
+          uid: driver.metadata?.uid,
+          controller: true,
+        },
+      ]);
+    }
+    for (const p of [driver, ...executors])
+      assert.equal(p.metadata?.labels?.[OperatorLabel.MutatedBySparkOperator], "true", p.metadata?.name);
+    assert.match(done.status?.driverInfo?.webUIAddress ?? "", /^\d+\.\d+\.\d+\.\d+:4040$/);
     for (const p of [driver, ...executors])
       assert.ok(
         virtualNodes.includes(p.spec?.nodeName ?? ""),

@@ -3,8 +3,8 @@ import { GROUP, SparkApplicationNames, VERSION } from "../src/api/v1beta2/consta
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { mergePatchOptions } from "../src/kube/patch.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
-import { type RunningOperator, startOperator } from "../src/operator/operator.js";
-import type { DecideConfig } from "../src/operator/sparkapplication/index.js";
+import type { DecideConfig } from "../src/operator/controllers/sparkapplication/decide/index.js";
+import { type OperatorOptions, type RunningOperator, startOperator } from "../src/operator/operator.js";
 import { freshNamespace, type TestCluster } from "./cluster.js";
 import { eventually } from "./poll.js";
 
@@ -34,6 +34,7 @@ export function startTestOperator(
   kc: KubeConfig,
   namespace: string,
   decide: Partial<DecideConfig> = {},
+  overrides: Partial<OperatorOptions> = {},
 ): Promise<RunningOperator> {
   return startOperator({
     kc,
@@ -45,6 +46,7 @@ export function startTestOperator(
     resyncMs: 0,
     logLevel: "warn",
     decide,
+    ...overrides,
   });
 }
 
@@ -52,14 +54,20 @@ export function startTestOperator(
 export async function operatorHarness(
   prefix: string,
   decide: Partial<DecideConfig> = {},
+  operatorOptions: Partial<OperatorOptions> = {},
 ): Promise<OperatorHarness> {
   const { name: ns, cluster } = await freshNamespace(prefix);
   await ensureSparkServiceAccount(cluster.kc, ns);
-  const operator = await startTestOperator(cluster.kc, ns, {
-    driverPodCreationGraceMs: 3000,
-    resourceDeletionPollMs: 200,
-    ...decide,
-  });
+  const operator = await startTestOperator(
+    cluster.kc,
+    ns,
+    {
+      driverPodCreationGraceMs: 3000,
+      resourceDeletionPollMs: 200,
+      ...decide,
+    },
+    operatorOptions,
+  );
   const core = cluster.kc.makeApiClient(CoreV1Api);
   const custom = cluster.kc.makeApiClient(CustomObjectsApi);
   const ref = { group: GROUP, version: VERSION, plural: SparkApplicationNames.plural, namespace: ns };

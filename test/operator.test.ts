@@ -11,7 +11,7 @@ import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { LAST_APPLIED_ANNOTATION } from "../src/kube/informer.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
-import { CLEANUP_FINALIZER } from "../src/operator/sparkapp-actions.js";
+import { CLEANUP_FINALIZER } from "../src/operator/controllers/sparkapplication/actions.js";
 import { basicApp, type OperatorHarness, operatorHarness, state } from "./operator-fixture.js";
 
 const examples = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..", "..", "examples");
@@ -120,7 +120,12 @@ describe("SparkApplication operator against a real API server", () => {
       const p = await driverOf("retry");
       return p && p.metadata?.uid !== first.metadata?.uid ? p : false;
     });
-    const rerun = await waitState("retry", "SUBMITTED");
+    // The new run's status (the first run was SUBMITTED too, and its status may still be the stored one).
+    const rerun = await h.until("the second run SUBMITTED", async () => {
+      const app = await h.get("retry");
+      const current = app.status?.submissionID === second.metadata?.labels?.[OperatorLabel.SubmissionId];
+      return state(app) === "SUBMITTED" && current && app.status?.executionAttempts === 2 ? app : false;
+    });
     assert.equal(rerun.status?.executionAttempts, 2);
     await h.setPodPhase(second.metadata!.name!, "Failed", 1);
     const failed = await waitState("retry", "FAILED");

@@ -5,13 +5,16 @@ import { test } from "node:test";
 import { provision } from "../src/local/provision/index.js";
 
 test("provision is idempotent: a warm run rebuilds nothing and is fast", async () => {
-  const first = await provision({ quiet: true });
+  const first = await provision({ quiet: true, all: true });
   const mtimes = [
     first.kube["kube-apiserver"],
     first.kube.kubectl,
     first.etcd.etcd,
     first.examples.jar,
     first.helm.helm,
+    first.prometheus.prometheus,
+    first.prometheus.promtool,
+    first.argocheck.argocheck,
   ].map((f) => statSync(f).mtimeMs);
   let output = "";
   const sink = new Writable({
@@ -21,7 +24,7 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
     },
   }) as unknown as NodeJS.WriteStream;
   const started = Date.now();
-  const second = await provision({ out: sink });
+  const second = await provision({ out: sink, all: true });
   const warmMs = Date.now() - started;
   assert.deepEqual(second, first);
   assert.deepEqual(
@@ -31,9 +34,12 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
       second.etcd.etcd,
       second.examples.jar,
       second.helm.helm,
+      second.prometheus.prometheus,
+      second.prometheus.promtool,
+      second.argocheck.argocheck,
     ].map((f) => statSync(f).mtimeMs),
     mtimes,
   );
-  assert.equal((output.match(/cached/g) ?? []).length, 5, output);
+  assert.equal((output.match(/cached/g) ?? []).length, 7, output);
   console.log(`warm provision: ${warmMs} ms`);
 });

@@ -3,12 +3,7 @@
  * cluster, with a clock the test sets. Only the scheduled controller runs (no SparkApplication controller):
  * tests play it by writing the runs' `status.applicationState` through the status subresource.
  */
-import {
-  CoreV1Api,
-  type CoreV1Event,
-  CustomObjectsApi,
-  type KubernetesObject,
-} from "@kubernetes/client-node";
+import { CoreV1Api, type CoreV1Event, CustomObjectsApi } from "@kubernetes/client-node";
 import {
   API_VERSION,
   GROUP,
@@ -19,17 +14,12 @@ import {
 } from "../src/api/v1beta2/constants.js";
 import type { ScheduledSparkApplication } from "../src/api/v1beta2/scheduledsparkapplication.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
-import { EventRecorder } from "../src/kube/events.js";
-import { createInformer, type SharedInformer } from "../src/kube/informer.js";
 import { silentLog } from "../src/kube/log.js";
 import { mergePatchOptions } from "../src/kube/patch.js";
+import { SPARK_APPLICATIONS } from "../src/operator/controllers/caches.js";
+import { type ControllerManager, registerControllers } from "../src/operator/controllers/manager.js";
+import { scheduledSparkApplicationController } from "../src/operator/controllers/scheduledsparkapplication/index.js";
 import { ensureCrds } from "../src/operator/crds.js";
-import { SPARK_APPLICATION_RESOURCE } from "../src/operator/operator.js";
-import {
-  type RunningScheduledController,
-  scheduledRunIndexers,
-  startScheduledController,
-} from "../src/operator/scheduled-controller.js";
 import { freshNamespace, type TestCluster } from "./cluster.js";
 import { basicApp } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
@@ -72,7 +62,7 @@ export async function scheduledHarness(prefix: string): Promise<ScheduledHarness
   const scheduledRef = { group: GROUP, version: VERSION, plural: ScheduledSparkApplicationNames.plural };
   const runsRef = { group: GROUP, version: VERSION, plural: SparkApplicationNames.plural };
   const clock = { now: Date.now() };
-  let running: { runs: SharedInformer<KubernetesObject>; controller: RunningScheduledController } | undefined;
+  let running: ControllerManager | undefined;
   const h: ScheduledHarness = {
     ns,
     cluster,
@@ -80,33 +70,27 @@ export async function scheduledHarness(prefix: string): Promise<ScheduledHarness
     custom,
     clock,
     async start() {
-      const runs = createInformer<KubernetesObject>(cluster.kc, {
-        namespaces: [ns],
-        resource: SPARK_APPLICATION_RESOURCE,
-        indexers: scheduledRunIndexers,
-        resyncPeriodMs: 0,
-      });
-      const controller = startScheduledController({
+      const controllers = await registerControllers([scheduledSparkApplicationController], {
         kc: cluster.kc,
-        custom,
-        runs,
-        informer: { namespaces: [ns], resyncPeriodMs: 0 },
-        events: new EventRecorder(cluster.kc, { log: silentLog }),
-        workers: 2,
-        now: () => clock.now,
-        defaultTimeZone: "UTC",
+        options: {
+          namespaces: [ns],
+          workers: 2,
+          resyncMs: 0,
+          now: () => clock.now,
+          defaultTimeZone: "UTC",
+        },
+        log: silentLog,
       });
-      runs.start();
-      running = { runs, controller };
-      await h.until("the scheduled controller's caches", async () => controller.ready(), 30_000);
+      await controllers.startCaches(30_000);
+      controllers.startWorkers();
+      running = controllers;
     },
     async stop() {
-      await running?.controller.stop();
-      await running?.runs.stop();
+      await running?.stop();
       running = undefined;
     },
     poke(name) {
-      running?.controller.queue.add(`${ns}/${name}`);
+      running?.controllers.get(scheduledSparkApplicationController.name)?.enqueue(`${ns}/${name}`);
     },
     async create(name, spec) {
       return (await custom.createNamespacedCustomObject({
@@ -148,8 +132,8 @@ export async function scheduledHarness(prefix: string): Promise<ScheduledHarness
       );
       // As with a real SparkApplication controller, the scheduled one sees the state before its next decision.
       const seen = () =>
-        (running?.runs.get(ns, run) as SparkApplication | undefined)?.status?.applicationState?.state ===
-        state;
+        (running?.informers.informer(SPARK_APPLICATIONS).get(ns, run) as SparkApplication | undefined)?.status
+          ?.applicationState?.state === state;
       if (running) await h.until(`${run} ${state} in the controller's cache`, async () => seen());
     },
     async events(name) {

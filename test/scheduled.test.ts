@@ -13,7 +13,7 @@ import {
 } from "../src/api/v1beta2/constants.js";
 import type { ScheduledSparkApplication } from "../src/api/v1beta2/scheduledsparkapplication.js";
 import { requireToolset } from "../src/local/provision/index.js";
-import { runNameFor } from "../src/operator/scheduled/index.js";
+import { runNameFor } from "../src/operator/controllers/scheduledsparkapplication/decide/index.js";
 import { operatorHarness } from "./operator-fixture.js";
 import {
   describeEvents,

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { registerAgent } from "../cli/commands/agent.js";
+import { registerAgent } from "./command.js";
 
 /**
  * Entry of a standalone agent process: `node dist/src/agent/main.js --state-dir DIR [agent flags]` (the

@@ -89,7 +89,7 @@ export interface RunResult {
   cpuSecondsByProcess: Record<string, number>;
   /** Peak RSS (VmHWM) of each control-plane process at the end of the run (MB). */
   peakRssMBByProcess: Record<string, number>;
-  /** sparkplane_submit_duration_milliseconds: mean in the operator. */
+  /** sparkplane_submit_duration_seconds: mean in the operator (ms). */
   operatorSubmitMeanMs: number;
   /** workqueue_queue_duration_seconds mean (ms): time keys waited for a worker. */
   operatorQueueWaitMeanMs: number;

@@ -397,7 +397,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
       settleSeconds: round((settled - lastPod) / 1000, 2),
       cpuSecondsByProcess,
       peakRssMBByProcess,
-      operatorSubmitMeanMs: histMean("sparkplane_submit_duration_milliseconds"),
+      operatorSubmitMeanMs: histMean("sparkplane_submit_duration_seconds", 1000),
       operatorQueueWaitMeanMs: histMean("workqueue_queue_duration_seconds", 1000),
       reconciles: sumOf(om, "sparkplane_reconcile_duration_seconds_count"),
       ...(steady ? { steady } : {}),

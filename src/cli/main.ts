@@ -1,8 +1,8 @@
 import { Command } from "commander";
+import { registerAgent } from "../agent/command.js";
 import { registerAppCommands } from "./apps/commands.js";
 import { registerRun } from "./apps/run.js";
 import { registerUi } from "./apps/ui.js";
-import { registerAgent } from "./commands/agent.js";
 import { registerBench } from "./commands/bench.js";
 import { registerClusterCommands } from "./commands/cluster.js";
 import { registerDemo } from "./commands/demo.js";

@@ -51,6 +51,8 @@ export interface SharedInformer<T extends KubernetesObject> {
   get(namespace: string | undefined, name: string): T | undefined;
   list(namespace?: string): T[];
   byIndex(indexName: string, value: string, namespace?: string): T[];
+  /** Adds secondary indexes for `byIndex` (see `IndexedStore.addIndexers`); best before `start()`. */
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void;
   /** True once the first list has been loaded into the cache. */
   hasSynced(): boolean;
   /** Resolves true once synced, false if `timeoutMs` passes first. */
@@ -141,6 +143,10 @@ export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
 
   byIndex(indexName: string, value: string, namespace?: string): T[] {
     return this.store.byIndex(indexName, value, namespace);
+  }
+
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    this.store.addIndexers(indexers);
   }
 
   hasSynced(): boolean {
@@ -363,6 +369,10 @@ export class MultiNamespaceInformer<T extends KubernetesObject> implements Share
     if (namespace !== undefined)
       return this.informers.get(namespace)?.byIndex(indexName, value, namespace) ?? [];
     return [...this.informers.values()].flatMap((i) => i.byIndex(indexName, value));
+  }
+
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    for (const i of this.informers.values()) i.addIndexers(indexers);
   }
 
   hasSynced(): boolean {

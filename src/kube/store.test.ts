@@ -60,4 +60,19 @@ describe("IndexedStore", () => {
     assert.deepEqual(names(result.deleted), ["a/gone"]);
     assert.deepEqual(names(store.byIndex("app", "x")), ["a/changed", "a/new", "a/same"]);
   });
+
+  it("adds indexes later, filled from the objects already stored and kept up to date", () => {
+    const store = new IndexedStore<KubernetesObject>();
+    store.upsert(obj("a", "d1", "x"));
+    store.upsert(obj("a", "d2", "y"));
+    const byApp = labelIndex<KubernetesObject>(APP);
+    store.addIndexers({ app: byApp });
+    assert.deepEqual(names(store.byIndex("app", "x")), ["a/d1"]);
+    store.upsert(obj("a", "d3", "x"));
+    store.remove("a", "d1");
+    assert.deepEqual(names(store.byIndex("app", "x")), ["a/d3"]);
+    store.addIndexers({ app: byApp });
+    assert.deepEqual(names(store.byIndex("app", "x")), ["a/d3"], "the same function again is a no-op");
+    assert.throws(() => store.addIndexers({ app: labelIndex(APP) }), /index app already exists/);
+  });
 });

@@ -29,8 +29,26 @@ export class IndexedStore<T extends KubernetesObject> {
   /** index name -> indexed value -> "namespace/name" -> object */
   private readonly indexes = new Map<string, Map<string, Map<string, T>>>();
 
-  constructor(private readonly indexers: Record<string, IndexFunc<T>> = {}) {
-    for (const name of Object.keys(indexers)) this.indexes.set(name, new Map());
+  private readonly indexers: Record<string, IndexFunc<T>> = {};
+
+  constructor(indexers: Record<string, IndexFunc<T>> = {}) {
+    this.addIndexers(indexers);
+  }
+
+  /**
+   * Adds secondary indexes (client-go's AddIndexers), filled from the objects already stored. Adding the same
+   * function under a name again is a no-op; another function under a taken name is refused.
+   */
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    for (const [name, indexFunc] of Object.entries(indexers)) {
+      const existing = this.indexers[name];
+      if (existing === indexFunc) continue;
+      if (existing) throw new Error(`index ${name} already exists with another function`);
+      this.indexers[name] = indexFunc;
+      const index = new Map<string, Map<string, T>>();
+      this.indexes.set(name, index);
+      for (const obj of this.list()) addToIndex(index, indexFunc, obj);
+    }
   }
 
   get(namespace: string | undefined, name: string): T | undefined {
@@ -109,18 +127,8 @@ export class IndexedStore<T extends KubernetesObject> {
   }
 
   private index(obj: T): void {
-    const key = storeKey(obj);
-    for (const [name, indexFunc] of Object.entries(this.indexers)) {
-      const index = this.indexes.get(name)!;
-      for (const value of indexFunc(obj)) {
-        let entries = index.get(value);
-        if (!entries) {
-          entries = new Map();
-          index.set(value, entries);
-        }
-        entries.set(key, obj);
-      }
-    }
+    for (const [name, indexFunc] of Object.entries(this.indexers))
+      addToIndex(this.indexes.get(name)!, indexFunc, obj);
   }
 
   private unindex(obj: T): void {
@@ -133,6 +141,22 @@ export class IndexedStore<T extends KubernetesObject> {
         if (entries?.size === 0) index.delete(value);
       }
     }
+  }
+}
+
+function addToIndex<T extends KubernetesObject>(
+  index: Map<string, Map<string, T>>,
+  indexFunc: IndexFunc<T>,
+  obj: T,
+): void {
+  const key = storeKey(obj);
+  for (const value of indexFunc(obj)) {
+    let entries = index.get(value);
+    if (!entries) {
+      entries = new Map();
+      index.set(value, entries);
+    }
+    entries.set(key, obj);
   }
 }
 

@@ -223,4 +223,55 @@ describe("runWorkers", () => {
     assert.equal(maxRunning, 1);
     assert.ok(runs >= 2 && runs <= 10, `runs ${runs}`);
   });
+
+  it("reports each reconcile's duration and outcome in controller-runtime's words", async () => {
+    const q = new WorkQueue({ rateLimit: { baseDelayMs: 1 } });
+    const outcomes: string[] = [];
+    let failed = false;
+    const done = runWorkers(
+      q,
+      1,
+      async (key) => {
+        if (key === "boom" && !failed) {
+          failed = true;
+          throw new Error("boom");
+        }
+        if (key === "again") return { requeue: true };
+        if (key === "later") return { requeueAfterMs: 60_000 };
+      },
+      {
+        onReconciled: (seconds, outcome) => {
+          assert.ok(seconds >= 0 && seconds < 60, `seconds ${seconds}`);
+          outcomes.push(outcome);
+        },
+      },
+    );
+    q.add("ok");
+    q.add("boom");
+    q.add("later");
+    q.add("again");
+    const seenAll = () =>
+      ["error", "requeue", "requeue_after"].every((o) => outcomes.includes(o)) &&
+      outcomes.filter((o) => o === "success").length >= 2;
+    for (let i = 0; i < 1000 && !seenAll(); i++) await sleep(10);
+    q.shutDown();
+    await done;
+    for (const o of ["success", "error", "requeue", "requeue_after"])
+      assert.ok(outcomes.includes(o), `${o} in ${outcomes}`);
+    assert.ok(outcomes.filter((o) => o === "success").length >= 2, "the failed key succeeded on its retry");
+  });
+
+  it("processingSeconds: how long each key in process has been worked on", async () => {
+    const q = new WorkQueue();
+    assert.deepEqual(q.processingSeconds(), []);
+    q.add("a");
+    q.add("b");
+    await q.get();
+    await sleep(15);
+    await q.get();
+    const [a, b] = q.processingSeconds();
+    assert.ok(a! >= 0.01 && b! >= 0 && a! > b!, `${a} ${b}`);
+    q.done("a");
+    assert.equal(q.processingSeconds().length, 1);
+  });
 });

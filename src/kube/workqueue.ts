@@ -128,6 +128,12 @@ export class WorkQueue<K = string> {
     return this.processing.size;
   }
 
+  /** Seconds each key handed out and not yet done has been processed so far (client-go's unfinished work). */
+  processingSeconds(): number[] {
+    const now = performance.now();
+    return [...this.processing.values()].map((started) => (now - started) / 1000);
+  }
+
   isShuttingDown(): boolean {
     return this.shuttingDown;
   }
@@ -178,9 +184,14 @@ export interface ReconcileResult {
   requeue?: boolean;
 }
 
+/** How a reconcile ended, in controller-runtime's words (its controller_runtime_reconcile_total `result`). */
+export type ReconcileOutcome = "success" | "error" | "requeue" | "requeue_after";
+
 export interface RunWorkersOptions<K> {
   /** Called when a reconcile throws; the key is retried with `addRateLimited`. */
   onError?: (key: K, err: unknown, retries: number) => void;
+  /** Called after every reconcile with its duration and outcome. */
+  onReconciled?: (seconds: number, outcome: ReconcileOutcome) => void;
 }
 
 /**
@@ -197,20 +208,26 @@ export async function runWorkers<K>(
 ): Promise<void> {
   const worker = async () => {
     for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+      const started = performance.now();
+      let outcome: ReconcileOutcome = "success";
       try {
         const result = await reconcile(key);
         if (result?.requeueAfterMs !== undefined && result.requeueAfterMs > 0) {
+          outcome = "requeue_after";
           queue.forget(key);
           queue.addAfter(key, result.requeueAfterMs);
         } else if (result?.requeue) {
+          outcome = "requeue";
           queue.addRateLimited(key);
         } else {
           queue.forget(key);
         }
       } catch (err) {
+        outcome = "error";
         opts.onError?.(key, err, queue.numRequeues(key));
         queue.addRateLimited(key);
       } finally {
+        opts.onReconciled?.((performance.now() - started) / 1000, outcome);
         queue.done(key);
       }
     }

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { crdsForClient } from "../api/crd-manifests.js";
 import { loadKubeConfig } from "../kube/config.js";
-import { ensureCrds } from "../operator/crds.js";
+import { ensureCustomResourceDefinitions } from "../kube/crds.js";
 import { type ClusterState, readClusterState, writeClusterState } from "./cluster-state.js";
 import {
   type ComponentSpec,
@@ -111,7 +112,7 @@ export class Supervisor {
     );
     this.publish({ activity: "installing the sparkoperator.k8s.io CRDs" });
     const kc = loadKubeConfig(this.paths.kubeconfig);
-    await ensureCrds(kc);
+    await ensureCustomResourceDefinitions(kc, crdsForClient());
     await ensureSparkServiceAccount(kc, "default");
     await this.startInOrder(await sparkplaneComponents(this.paths, this.opts));
     this.publish({

@@ -1,54 +1,11 @@
-import {
-  ApiextensionsV1Api,
-  type KubeConfig,
-  type V1CustomResourceDefinition,
-} from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { crdsForClient } from "../api/crd-manifests.js";
-
-function established(crd: V1CustomResourceDefinition): boolean {
-  return Boolean(crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True"));
-}
+import { ensureCustomResourceDefinitions } from "../kube/crds.js";
 
 /**
  * Creates the sparkoperator.k8s.io CRDs, or replaces them when they differ from ours, and waits until they are
- * served. Idempotent; a conflicting concurrent writer is retried.
+ * served. Idempotent.
  */
-export async function ensureCrds(kc: KubeConfig, opts: { timeoutMs?: number } = {}): Promise<string[]> {
-  const api = kc.makeApiClient(ApiextensionsV1Api);
-  const names: string[] = [];
-  for (const wanted of crdsForClient()) {
-    const name = wanted.metadata!.name!;
-    names.push(name);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const current = await api.readCustomResourceDefinition({ name }).catch((err: { code?: number }) => {
-          if (err.code === 404) return undefined;
-          throw err;
-        });
-        if (!current) await api.createCustomResourceDefinition({ body: wanted });
-        else if (JSON.stringify(current.spec) !== JSON.stringify({ ...current.spec, ...wanted.spec })) {
-          await api.replaceCustomResourceDefinition({
-            name,
-            body: {
-              ...wanted,
-              metadata: { ...wanted.metadata, resourceVersion: current.metadata?.resourceVersion },
-            },
-          });
-        }
-        break;
-      } catch (err) {
-        const code = (err as { code?: number }).code;
-        if ((code === 409 || code === 429) && attempt < 5) continue;
-        throw err;
-      }
-    }
-  }
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  for (const name of names) {
-    while (!established(await api.readCustomResourceDefinition({ name }))) {
-      if (Date.now() > deadline) throw new Error(`CRD ${name} was not established in time`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return names;
+export function ensureCrds(kc: KubeConfig, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+  return ensureCustomResourceDefinitions(kc, crdsForClient(), opts);
 }

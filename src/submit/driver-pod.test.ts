@@ -185,6 +185,7 @@ describe("driver pod metadata and spec", () => {
     assert.equal(labels["spark-version"], "3.5.3");
     assert.equal(labels["sparkoperator.k8s.io/app-name"], "spark-pi");
     assert.equal(labels["sparkoperator.k8s.io/launched-by-spark-operator"], "true");
+    assert.equal(labels["sparkoperator.k8s.io/mutated-by-spark-operator"], "true");
     assert.match(labels["sparkoperator.k8s.io/submission-id"] ?? "", /^[0-9a-f-]{36}$/);
     assert.equal(labels.team, "data");
     assert.equal(labels.tier, "batch");
@@ -305,10 +306,11 @@ describe("driver volumes", () => {
     const scratch = envValue(pod, "SPARK_LOCAL_DIRS") ?? "";
     assert.match(scratch, /^\/var\/data\/spark-[0-9a-f-]{36}$/);
     assert.deepEqual(mounts(pod), [
+      ["pod-template-volume", "/opt/spark/pod-template"],
       ["spark-local-dir-1", scratch],
       ["spark-conf-volume-driver", "/opt/spark/conf"],
     ]);
-    assert.deepEqual(pod.spec?.volumes?.[0], { name: "spark-local-dir-1", emptyDir: {} });
+    assert.deepEqual(pod.spec?.volumes?.[1], { name: "spark-local-dir-1", emptyDir: {} });
   });
 
   it("uses spark.local.dir and tmpfs when configured", () => {
@@ -316,7 +318,7 @@ describe("driver volumes", () => {
       withSpec({ sparkConf: { "spark.local.dir": "/a,/b", "spark.kubernetes.local.dirs.tmpfs": "true" } }),
     );
     assert.equal(envValue(pod, "SPARK_LOCAL_DIRS"), "/a,/b");
-    assert.deepEqual(pod.spec?.volumes?.slice(0, 2), [
+    assert.deepEqual(pod.spec?.volumes?.slice(1, 3), [
       { name: "spark-local-dir-1", emptyDir: { medium: "Memory" } },
       { name: "spark-local-dir-2", emptyDir: { medium: "Memory" } },
     ]);
@@ -330,7 +332,11 @@ describe("driver volumes", () => {
       }),
     );
     assert.equal(envValue(pod, "SPARK_LOCAL_DIRS"), "/scratch");
-    assert.deepEqual(volumeNames(pod), ["spark-local-dir-fast", "spark-conf-volume-driver"]);
+    assert.deepEqual(volumeNames(pod), [
+      "spark-local-dir-fast",
+      "pod-template-volume",
+      "spark-conf-volume-driver",
+    ]);
     assert.deepEqual(pod.spec?.volumes?.[0], { name: "spark-local-dir-fast", hostPath: { path: "/nvme" } });
   });
 

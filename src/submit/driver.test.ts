@@ -122,13 +122,31 @@ describe("buildDriverObjects", () => {
     assert.equal(configMap.data?.["log4j2.properties"], "rootLogger.level=info\n");
   });
 
-  it("needs no executor pod template for a plain app", () => {
-    const { executorPodTemplate, properties, pod } = build();
-    assert.equal(executorPodTemplate, undefined);
-    assert.equal(properties.has("spark.kubernetes.executor.podTemplateFile"), false);
+  it("always writes the executor pod template: a plain app's carries only the owner reference to the app", () => {
+    const { executorPodTemplate, properties, pod, identity } = build();
+    assert.equal(executorPodTemplate.metadata?.name, `spark-pi-${identity.uniqueId}-driver-podspec-conf-map`);
+    assert.deepEqual(parse(executorPodTemplate.data?.["podspec-configmap-key"] ?? ""), {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        ownerReferences: [
+          {
+            apiVersion: "sparkoperator.k8s.io/v1beta2",
+            kind: "SparkApplication",
+            name: "spark-pi",
+            uid: "6f1c2d3e-0000-4000-8000-000000000001",
+          },
+        ],
+      },
+      spec: { containers: [{ name: "spark-kubernetes-executor" }] },
+    });
+    assert.equal(
+      properties.get("spark.kubernetes.executor.podTemplateFile"),
+      "/opt/spark/pod-template/pod-spec-template.yml",
+    );
     assert.equal(
       pod.spec?.volumes?.some((v) => v.name === "pod-template-volume"),
-      false,
+      true,
     );
   });
 
@@ -229,7 +247,10 @@ describe("executor pod template", () => {
     assert.equal(spec.hostNetwork, true);
     assert.equal(spec.dnsPolicy, "ClusterFirstWithHostNet");
     assert.equal(spec.shareProcessNamespace, true);
-    assert.equal(pod.metadata?.ownerReferences, undefined);
+    assert.deepEqual(
+      pod.metadata?.ownerReferences?.map((r) => [r.kind, r.name]),
+      [["SparkApplication", "spark-pi"]],
+    );
   });
 
   it("is mounted into the driver and referenced from spark.properties", () => {
@@ -268,8 +289,31 @@ describe("executor pod template", () => {
     );
     const pod = parse(executorPodTemplate?.data?.["podspec-configmap-key"] ?? "") as V1Pod;
     assert.deepEqual(pod.metadata?.labels, { from: "template" });
+    assert.equal(pod.metadata?.ownerReferences?.length, 1);
     assert.equal(pod.spec?.containers[0]?.workingDir, "/w");
     assert.deepEqual(pod.spec?.tolerations, [{ key: "t", operator: "Exists" }]);
+  });
+
+  it("keeps the template's owner references and adds the app's once, as a non-controller without blockOwnerDeletion", () => {
+    const appRef = {
+      apiVersion: "sparkoperator.k8s.io/v1beta2",
+      kind: "SparkApplication",
+      name: "spark-pi",
+      uid: "6f1c2d3e-0000-4000-8000-000000000001",
+    };
+    const other = { apiVersion: "v1", kind: "ConfigMap", name: "anchor", uid: "cm-uid" };
+    const withOwners = (ownerReferences: object[]) =>
+      parse(
+        build(
+          javaApp({
+            executor: {
+              template: { metadata: { ownerReferences }, spec: { containers: [] } } as never,
+            },
+          }),
+        ).executorPodTemplate.data?.["podspec-configmap-key"] ?? "",
+      ) as V1Pod;
+    assert.deepEqual(withOwners([other]).metadata?.ownerReferences, [other, appRef]);
+    assert.deepEqual(withOwners([appRef]).metadata?.ownerReferences, [appRef], "not added twice");
   });
 
   it("uses the batch scheduler for executors", () => {

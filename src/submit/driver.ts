@@ -52,7 +52,8 @@ export interface DriverObjects {
   /** The spark.properties ConfigMap; owner reference to the pod still to be set (ownedByDriver). */
   configMap: V1ConfigMap;
   service: V1Service;
-  executorPodTemplate?: V1ConfigMap;
+  /** The executor pod template ConfigMap (always: it carries the executors' owner reference to the app). */
+  executorPodTemplate: V1ConfigMap;
   /** Driver volumes Spark creates claims for (storageClass and sizeLimit given). */
   persistentVolumeClaims: V1PersistentVolumeClaim[];
   prometheusConfigMap?: V1ConfigMap;
@@ -78,14 +79,14 @@ export function buildDriverObjects(
     master: options.master,
     submissionId: identity.submissionId,
     ...(options.extraSparkConf ? { extraSparkConf: options.extraSparkConf } : {}),
-    ...(executorTemplate ? { executorPodTemplateFile: SparkPath.PodTemplateFile } : {}),
+    executorPodTemplateFile: SparkPath.PodTemplateFile,
   });
   const resolved = resolveSubmission(request, identity.submitTimeMs);
   const conf = resolved.conf;
   const podName = conf.get(ConfKey.DriverPodName) ?? `${identity.resourcePrefix}-driver`;
   const serviceName = driverServiceName(identity);
   const configMapName = driverConfigMapName(identity);
-  const templateMapName = executorTemplate ? executorPodTemplateConfigMapName(identity) : undefined;
+  const templateMapName = executorPodTemplateConfigMapName(identity);
   const memory = driverMemory(conf, resolved.resourceType, sparkMajorVersion(app.spec.sparkVersion));
   const properties = driverProperties(conf, {
     appId: identity.appId,
@@ -94,7 +95,7 @@ export function buildDriverObjects(
     namespace,
     defaultOverheadFactor: memory.defaultOverheadFactor,
     resourceType: resolved.resourceType,
-    hasExecutorPodTemplate: executorTemplate !== undefined,
+    hasExecutorPodTemplate: true,
   });
   const { pod, claims } = buildDriverPod({
     app,
@@ -106,7 +107,7 @@ export function buildDriverObjects(
     memory,
     configMapName,
     confFileNames: confFileNames(options.confDirFiles),
-    ...(templateMapName ? { executorPodTemplateConfigMapName: templateMapName } : {}),
+    executorPodTemplateConfigMapName: templateMapName,
     defaultLocalDir: `${SparkPath.LocalDirPrefix}${defaultLocalDirUuid(identity)}`,
     sparkUser: options.sparkUser ?? "spark",
     sparkVersion: app.spec.sparkVersion,
@@ -128,16 +129,10 @@ export function buildDriverObjects(
       conf,
       selector: driverLabels(conf, identity.appId, appName, app.spec.sparkVersion),
     }),
+    executorPodTemplate: buildExecutorPodTemplateConfigMap(executorTemplate, templateMapName, namespace),
     persistentVolumeClaims: claims.map((claim) => ({ ...claim, metadata: { ...claim.metadata, namespace } })),
     properties,
   };
-  if (executorTemplate && templateMapName) {
-    objects.executorPodTemplate = buildExecutorPodTemplateConfigMap(
-      executorTemplate,
-      templateMapName,
-      namespace,
-    );
-  }
   const prometheus = buildPrometheusConfigMap(app);
   if (prometheus) objects.prometheusConfigMap = prometheus;
   return objects;
@@ -153,11 +148,10 @@ export function ownedByDriver(objects: DriverObjects, driverPod: V1Pod): DriverD
     ...object,
     metadata: { ...object.metadata, ownerReferences: [driverPodOwnerReference({ name, uid })] },
   });
-  const dependents: DriverDependents = {
+  return {
     configMap: owned(objects.configMap),
     service: owned(objects.service),
+    executorPodTemplate: owned(objects.executorPodTemplate),
     persistentVolumeClaims: objects.persistentVolumeClaims.map(owned),
   };
-  if (objects.executorPodTemplate) dependents.executorPodTemplate = owned(objects.executorPodTemplate);
-  return dependents;
 }

@@ -29,6 +29,27 @@ export function applicationOwnerReference(app: SparkApplication): V1OwnerReferen
   };
 }
 
+/**
+ * Executors reference their SparkApplication too, through the executor pod template (kubeflow since v2.4.0),
+ * so tools that walk owners (Kueue, `kubectl get pods` owner queries) find the app. Not as controller: Spark
+ * appends the driver pod as the executors' controller. Without blockOwnerDeletion: the driver's service
+ * account, which creates the executors, would need update rights on the app's finalizers to set it.
+ */
+export function executorApplicationOwnerReference(app: SparkApplication): V1OwnerReference {
+  const { name, uid } = applicationRef(app);
+  return { apiVersion: API_VERSION, kind: SparkApplicationNames.kind, name, uid };
+}
+
+/** `references` with `reference` appended unless an identical one is there already (as kubeflow merges). */
+export function withOwnerReference(
+  references: readonly V1OwnerReference[] | undefined,
+  reference: V1OwnerReference,
+): V1OwnerReference[] {
+  const fields = ["apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"] as const;
+  const same = (r: V1OwnerReference) => fields.every((f) => r[f] === reference[f]);
+  return references?.some(same) ? [...references] : [...(references ?? []), reference];
+}
+
 /** What Spark's submission client sets on the conf ConfigMap and the driver Service once the pod exists. */
 export function driverPodOwnerReference(pod: { name: string; uid: string }): V1OwnerReference {
   return { apiVersion: "v1", kind: "Pod", name: pod.name, uid: pod.uid, controller: true };

@@ -13,7 +13,12 @@ import {
   prometheusPort,
   prometheusPortName,
 } from "./monitoring.js";
-import { applicationOwnerReference, applicationRef } from "./owners.js";
+import {
+  applicationOwnerReference,
+  applicationRef,
+  executorApplicationOwnerReference,
+  withOwnerReference,
+} from "./owners.js";
 import { PROMETHEUS_MOUNT_PATH } from "./prometheus-defaults.js";
 
 export const KubeflowPath = {
@@ -65,10 +70,11 @@ const sameContainer = (a: V1Container, b: V1Container) => a.name === b.name && a
 
 const MUTATIONS: Mutation[] = [
   function ownerReference({ pod, app, role }) {
-    if (role !== "driver") return;
+    const reference =
+      role === "driver" ? applicationOwnerReference(app) : executorApplicationOwnerReference(app);
     pod.metadata = {
       ...pod.metadata,
-      ownerReferences: [...(pod.metadata?.ownerReferences ?? []), applicationOwnerReference(app)],
+      ownerReferences: withOwnerReference(pod.metadata?.ownerReferences, reference),
     };
   },
   function env({ container, roleSpec }) {

@@ -1,10 +1,11 @@
 /**
  * Pod templates carrying the SparkApplication fields Spark's configuration cannot carry (env with valueFrom,
- * volumes, affinity, tolerations, sidecars, priority class ...) on top of spec.<role>.template.
+ * volumes, affinity, tolerations, sidecars, priority class ...) on top of spec.<role>.template, and the owner
+ * reference to the SparkApplication.
  *
- * The executor template is always used: the driver builds every executor from it
- * (spark.kubernetes.executor.podTemplateFile), as it would build executors the kubeflow webhook then mutates.
- * The driver template is for spark-submit runs only (native submission builds the driver pod itself).
+ * Both are always built, as kubeflow (v2.4.0+) writes them: the driver builds every executor from the executor
+ * template (spark.kubernetes.executor.podTemplateFile), so every executor references its SparkApplication. The
+ * driver template is for spark-submit runs only (native submission builds the driver pod itself).
  */
 import type { V1ConfigMap, V1Pod } from "@kubernetes/client-node";
 import { stringify } from "yaml";
@@ -12,17 +13,17 @@ import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
 import { SparkConfigMap, SparkContainer } from "../spark/constants.js";
 import { applyKubeflowPodMutations, type PodRole } from "./pod-mutations.js";
 
-/** The executor template, or undefined when the executors need nothing beyond Spark's configuration. */
-export function buildExecutorPodTemplate(app: SparkApplication): V1Pod | undefined {
+/** The executor template: spec.executor.template with the webhook's mutations and the app's owner reference. */
+export function buildExecutorPodTemplate(app: SparkApplication): V1Pod {
   return buildPodTemplate(app, "executor");
 }
 
-/** The driver template for a spark-submit run (owner reference included), or undefined when none is needed. */
-export function buildDriverPodTemplate(app: SparkApplication): V1Pod | undefined {
+/** The driver template for a spark-submit run (the app's controller owner reference included). */
+export function buildDriverPodTemplate(app: SparkApplication): V1Pod {
   return buildPodTemplate(app, "driver");
 }
 
-function buildPodTemplate(app: SparkApplication, role: PodRole): V1Pod | undefined {
+function buildPodTemplate(app: SparkApplication, role: PodRole): V1Pod {
   const template = app.spec[role].template;
   const containerName = role === "driver" ? SparkContainer.Driver : SparkContainer.Executor;
   const pod: V1Pod = {
@@ -36,9 +37,7 @@ function buildPodTemplate(app: SparkApplication, role: PodRole): V1Pod | undefin
   // Spark takes the container with the default name, else the first one.
   const sparkContainer = spec.containers.find((c) => c.name === containerName) ?? spec.containers[0];
   if (!sparkContainer) spec.containers.push({ name: containerName });
-  const untouched = JSON.stringify(pod);
   applyKubeflowPodMutations(pod, sparkContainer?.name ?? containerName, app, role);
-  if (!template && JSON.stringify(pod) === untouched) return undefined;
   return pod;
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
 import { javaApp, MASTER, pythonApp } from "./fixtures.js";
 import { buildSubmitRequest, masterUrlFromServiceHost, type SubmitRequest } from "./submit-request.js";
 
@@ -71,7 +72,7 @@ describe("buildSubmitRequest", () => {
     assert.equal(conf.get("spark.kubernetes.driver.pod.name"), "spark-pi-driver");
   });
 
-  it("labels driver and executors with the app name, launched-by and the submission id", () => {
+  it("labels driver and executors with the app name, launched-by, mutated-by and the submission id", () => {
     const conf = confOf(request());
     for (const role of ["driver", "executor"]) {
       assert.equal(conf.get(`spark.kubernetes.${role}.label.sparkoperator.k8s.io/app-name`), "spark-pi");
@@ -79,12 +80,36 @@ describe("buildSubmitRequest", () => {
         conf.get(`spark.kubernetes.${role}.label.sparkoperator.k8s.io/launched-by-spark-operator`),
         "true",
       );
-      assert.equal(conf.get(`spark.kubernetes.${role}.label.sparkoperator.k8s.io/submission-id`), SUBMISSION);
       assert.equal(
         conf.get(`spark.kubernetes.${role}.label.sparkoperator.k8s.io/mutated-by-spark-operator`),
-        undefined,
+        "true",
       );
+      assert.equal(conf.get(`spark.kubernetes.${role}.label.sparkoperator.k8s.io/submission-id`), SUBMISSION);
     }
+  });
+
+  it("leaves mutated-by off the role with a pod template of its own (Spark 3+), as kubeflow does", () => {
+    const mutatedBy = (app: SparkApplication, role: string) =>
+      confOf(request(app)).get(
+        `spark.kubernetes.${role}.label.sparkoperator.k8s.io/mutated-by-spark-operator`,
+      );
+    const template = { spec: { containers: [] } };
+    const driverTemplated = javaApp({ driver: { cores: 1, template } });
+    assert.equal(mutatedBy(driverTemplated, "driver"), undefined);
+    assert.equal(mutatedBy(driverTemplated, "executor"), "true");
+    const executorTemplated = javaApp({ executor: { instances: 1, template } });
+    assert.equal(mutatedBy(executorTemplated, "driver"), "true");
+    assert.equal(mutatedBy(executorTemplated, "executor"), undefined);
+    const old = javaApp({ sparkVersion: "2.4.8", driver: { template }, executor: { template } });
+    assert.equal(mutatedBy(old, "driver"), "true", "Spark 2 pods are always mutated");
+    assert.equal(mutatedBy(old, "executor"), "true");
+  });
+
+  it("puts mutated-by between launched-by and the submission id, as kubeflow orders its --conf", () => {
+    const keys = request().conf.map(([key]) => key);
+    const at = (label: string) => keys.indexOf(`spark.kubernetes.driver.label.sparkoperator.k8s.io/${label}`);
+    assert.ok(at("launched-by-spark-operator") < at("mutated-by-spark-operator"));
+    assert.ok(at("mutated-by-spark-operator") < at("submission-id"));
   });
 
   it("maps every driver field Spark reads from its configuration", () => {

@@ -11,6 +11,7 @@ import { ConfKey, ConfPrefix, SparkContainer, SparkVolume, SparkVolumeType } fro
 import { withMonitoring } from "./monitoring.js";
 import { driverPodName } from "./names.js";
 import { applicationRef } from "./owners.js";
+import { compareSemanticVersion } from "./spark-version.js";
 
 export interface SubmitRequest {
   master: string;
@@ -130,6 +131,14 @@ export function buildSubmitRequest(original: SparkApplication, context: SubmitRe
 
 type Set = (key: string, value: string) => void;
 
+/**
+ * Whether kubeflow labels the role's pods `mutated-by-spark-operator` (for its webhook): always before Spark
+ * 3.0, else unless the role has a pod template of its own.
+ */
+function mutatedByOperator(app: SparkApplication, role: "driver" | "executor"): boolean {
+  return compareSemanticVersion(app.spec.sparkVersion, "3.0.0") < 0 || app.spec[role].template === undefined;
+}
+
 /** Labels, image, resources and the rest of the driver fields Spark reads from its configuration. */
 function driverConf(app: SparkApplication, submissionId: string, set: Set): void {
   const { spec } = app;
@@ -137,6 +146,7 @@ function driverConf(app: SparkApplication, submissionId: string, set: Set): void
   const label = (key: string, value: string) => set(`${ConfPrefix.DriverLabel}${key}`, value);
   label(OperatorLabel.AppName, applicationRef(app).name);
   label(OperatorLabel.LaunchedBySparkOperator, "true");
+  if (mutatedByOperator(app, "driver")) label(OperatorLabel.MutatedBySparkOperator, "true");
   label(OperatorLabel.SubmissionId, submissionId);
   const image = driver.image || spec.image;
   if (image) set(ConfKey.DriverContainerImage, image);
@@ -169,6 +179,7 @@ function executorConf(app: SparkApplication, submissionId: string, set: Set): vo
   const label = (key: string, value: string) => set(`${ConfPrefix.ExecutorLabel}${key}`, value);
   label(OperatorLabel.AppName, applicationRef(app).name);
   label(OperatorLabel.LaunchedBySparkOperator, "true");
+  if (mutatedByOperator(app, "executor")) label(OperatorLabel.MutatedBySparkOperator, "true");
   label(OperatorLabel.SubmissionId, submissionId);
   if (executor.instances !== undefined) set(ConfKey.ExecutorInstances, String(executor.instances));
   const image = executor.image || spec.image;

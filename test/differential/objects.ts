@@ -85,6 +85,11 @@ export interface GeneratedIds {
   serviceId?: string;
   /** The uniqueID in the spark.properties ConfigMap name. */
   confMapId?: string;
+  /**
+   * The uniqueID of the resource prefix `<app>-<id>`, read from the executor pod template ConfigMap
+   * `<prefix>-driver-podspec-conf-map` (the only object named after the prefix when the Service name falls back).
+   */
+  resourcePrefixId?: string;
   /** The UUID of the default scratch directory /var/data/spark-<uuid>. */
   localDirUuid?: string;
 }
@@ -103,6 +108,8 @@ export function generatedIds(objects: Captured): GeneratedIds {
   for (const c of objects.configMaps) {
     const m = /^spark-drv-([0-9a-f]{6,16})-conf-map$/.exec(c.metadata?.name ?? "");
     if (m) ids.confMapId = m[1]!;
+    const prefix = /-([0-9a-f]{6,16})-driver-podspec-conf-map$/.exec(c.metadata?.name ?? "");
+    if (prefix) ids.resourcePrefixId = prefix[1]!;
   }
   const localDirs = driver?.spec?.containers
     .flatMap((c) => c.env ?? [])
@@ -121,8 +128,8 @@ function substitutions(objects: Captured): [RegExp | string, string][] {
   if (driver?.metadata?.uid) subs.push([driver.metadata.uid, "<driver-pod-uid>"]);
   // uniqueIDs: Spark's 6 random hex + hex(time), sparkplane's 16 hex; in service and ConfigMap names and in
   // everything named after the resource prefix (e.g. the executor pod template ConfigMap).
-  const { serviceId, confMapId } = generatedIds(objects);
-  for (const id of new Set([serviceId, confMapId])) if (id) subs.push([id, "<unique-id>"]);
+  const { serviceId, confMapId, resourcePrefixId } = generatedIds(objects);
+  for (const id of new Set([serviceId, confMapId, resourcePrefixId])) if (id) subs.push([id, "<unique-id>"]);
   subs.push(
     [
       /\/var\/data\/spark-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,

@@ -123,6 +123,8 @@ export type EventType = (typeof EventType)[keyof typeof EventType];
 export const OperatorLabel = {
   AppName: `${GROUP}/app-name`,
   LaunchedBySparkOperator: `${GROUP}/launched-by-spark-operator`,
+  /** kubeflow's webhook mutates the pods with this label: those of apps without a pod template of their own. */
+  MutatedBySparkOperator: `${GROUP}/mutated-by-spark-operator`,
   SubmissionId: `${GROUP}/submission-id`,
   ScheduledAppName: `${GROUP}/scheduled-app-name`,
 } as const;

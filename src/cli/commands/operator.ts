@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { loadKubeConfig } from "../../kube/config.js";
 import { defaultListenHost, defaultOwnNamespace, serviceAccountNamespace } from "../../kube/pod-env.js";
 import { findSpark } from "../../local/provision/spark.js";
+import { parseBuckets, parseMetricLabels, parseMetricPrefix } from "../../operator/metrics/labels.js";
+import type { AppMetricsConfig } from "../../operator/metrics.js";
 import { startOperator } from "../../operator/operator.js";
 
 interface OperatorFlags {
@@ -11,6 +13,10 @@ interface OperatorFlags {
   submitter: string;
   metricsPort: number;
   metricsHost?: string;
+  metricsPrefix: string;
+  metricsLabels?: string[];
+  metricsJobSubmitLatencyBuckets?: string;
+  metricsJobStartLatencyBuckets?: string;
   installCrds: boolean;
   resyncSeconds: number;
   sparkSubmitTimeoutSeconds: number;
@@ -27,6 +33,18 @@ function positiveInt(name: string) {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0, got "${v}"`);
     return n;
+  };
+}
+
+/** kubeflow's metric flags, checked before anything connects. */
+function appMetricsConfig(flags: OperatorFlags): Partial<AppMetricsConfig> {
+  const submit = flags.metricsJobSubmitLatencyBuckets;
+  const start = flags.metricsJobStartLatencyBuckets;
+  return {
+    prefix: parseMetricPrefix(flags.metricsPrefix),
+    ...(flags.metricsLabels ? { labels: parseMetricLabels(flags.metricsLabels) } : {}),
+    ...(submit ? { submitLatencyBuckets: parseBuckets("--metrics-job-submit-latency-buckets", submit) } : {}),
+    ...(start ? { startLatencyBuckets: parseBuckets("--metrics-job-start-latency-buckets", start) } : {}),
   };
 }
 
@@ -51,6 +69,20 @@ export function registerOperator(program: Command): void {
     .option(
       "--metrics-host <host>",
       "address of /metrics, /healthz, /readyz (default: POD_IP, else 127.0.0.1)",
+    )
+    .option("--metrics-prefix <prefix>", "put in front of the SparkApplication and executor metric names", "")
+    .option(
+      "--metrics-labels <labels>",
+      "labels of the SparkApplication and executor metrics, taken from the app's labels (namespace: its namespace); comma-separated or repeated",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option(
+      "--metrics-job-submit-latency-buckets <list>",
+      "buckets (s) of spark_application_submit_latency_seconds_histogram (default 0.5,1,2,4,8,16,32,64,128,256)",
+    )
+    .option(
+      "--metrics-job-start-latency-buckets <list>",
+      "buckets (s) of spark_application_start_latency_seconds_histogram (default 30,60,...,300)",
     )
     .option("--no-install-crds", "do not create or update the CRDs at start-up")
     .option(
@@ -85,6 +117,7 @@ export function registerOperator(program: Command): void {
       if (flags.sparkSubmitConcurrency === 0) {
         throw new Error("--spark-submit-concurrency must be at least 1");
       }
+      const metrics = appMetricsConfig(flags);
       const spark = flags.submitter === "spark-submit" ? findSpark() : undefined;
       const running = await startOperator({
         kc: loadKubeConfig(flags.kubeconfig),
@@ -105,6 +138,7 @@ export function registerOperator(program: Command): void {
         },
         metricsPort: flags.metricsPort,
         metricsHost: flags.metricsHost ?? defaultListenHost(process.env),
+        metrics,
         installCrds: flags.installCrds,
         resyncMs: flags.resyncSeconds * 1000,
         logLevel: flags.logLevel,

@@ -6,12 +6,12 @@ export function registerProvision(program: Command): void {
   program
     .command("provision")
     .description(
-      "build/install Kubernetes, etcd, Spark, the example programs and helm into the cache (idempotent)",
+      "build/install Kubernetes, etcd, Spark, the example programs, helm, Prometheus/promtool and argocheck into the cache (idempotent)",
     )
     .option("--json", "print what was provisioned as JSON")
     .action(async (opts: { json?: boolean }) => {
       const started = Date.now();
-      const tools = await provision();
+      const tools = await provision({ all: true });
       if (opts.json) {
         console.log(JSON.stringify(tools, null, 2));
         return;
@@ -24,6 +24,8 @@ export function registerProvision(program: Command): void {
       console.log(`spark ${tools.spark.version}: ${tools.spark.sparkHome}`);
       console.log(`examples: ${tools.examples.jar}`);
       console.log(`helm ${tools.helm.version}: ${tools.helm.helm}`);
+      console.log(`prometheus ${tools.prometheus.version}: ${tools.prometheus.prometheus} (+ promtool)`);
+      console.log(`argocheck: ${tools.argocheck.argocheck}`);
       console.log(`provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 }

@@ -81,11 +81,18 @@ export async function goBuild(opts: {
   packages: readonly string[];
   ldflags: string;
   binaryName?: string;
+  /** Build tags (e.g. to leave out optional parts of a program). */
+  tags?: readonly string[];
 }): Promise<void> {
   mkdirSync(opts.outDir, { recursive: true });
   const out = opts.binaryName ? join(opts.outDir, opts.binaryName) : `${opts.outDir}/`;
-  await runChecked("go", ["build", "-trimpath", "-ldflags", opts.ldflags, "-o", out, ...opts.packages], {
-    cwd: opts.dir,
-    env: goEnv(),
-  });
+  const tags = opts.tags?.length ? ["-tags", opts.tags.join(",")] : [];
+  await runChecked(
+    "go",
+    ["build", "-trimpath", ...tags, "-ldflags", opts.ldflags, "-o", out, ...opts.packages],
+    {
+      cwd: opts.dir,
+      env: goEnv(),
+    },
+  );
 }

@@ -1,8 +1,10 @@
 import { Progress } from "../../util/progress.js";
+import { type ArgocheckBinary, buildArgocheck, findArgocheck } from "./argocheck.js";
 import { buildEtcd, type EtcdBinary, findEtcd } from "./etcd.js";
 import { buildExamples, type ExamplesBuild, findExamples } from "./examples.js";
 import { buildHelm, findHelm, type HelmBinary } from "./helm.js";
 import { buildKubernetes, findKubernetes, type KubeBinaries } from "./kubernetes.js";
+import { buildPrometheus, findPrometheus, type PrometheusBinaries } from "./prometheus.js";
 import { findSpark, installSpark, type SparkInstall } from "./spark.js";
 
 /** Everything a cluster and its Spark apps need, all from the cache (or user-provided locations). */
@@ -11,12 +13,22 @@ export interface Toolset {
   etcd: EtcdBinary;
   spark: SparkInstall;
   examples: ExamplesBuild;
-  /** For the chart: `helm lint`/`template`, and `sparkplane helm`. */
-  helm: HelmBinary;
 }
 
+/** Tools for installing on a cluster and for the tests; `up`, `demo` and the benchmark do without them. */
+export interface ExtraTools {
+  /** For the chart: `helm lint`/`template`, and `sparkplane helm`. */
+  helm: HelmBinary;
+  /** For the tests that lint and scrape the operator's /metrics. */
+  prometheus: PrometheusBinaries;
+  /** For the tests that judge our objects as Argo CD and Argo Workflows do. */
+  argocheck: ArgocheckBinary;
+}
+
+export type FullToolset = Toolset & ExtraTools;
+
 /** What is already there, without building anything (fast: stamp files only). */
-export function findToolset(): Partial<Toolset> {
+export function findToolset(): Partial<FullToolset> {
   const spark = findSpark();
   return {
     kube: findKubernetes(),
@@ -24,15 +36,27 @@ export function findToolset(): Partial<Toolset> {
     spark,
     examples: spark ? findExamples(spark) : undefined,
     helm: findHelm(),
+    prometheus: findPrometheus(),
+    argocheck: findArgocheck(),
   };
+}
+
+export interface ProvisionOptions {
+  quiet?: boolean;
+  out?: NodeJS.WriteStream;
+  /** Also helm, Prometheus/promtool and argocheck (what `sparkplane provision` and the tests need). */
+  all?: boolean;
 }
 
 /**
  * Idempotent: each step checks its stamp and is skipped when done, so a warm run only reads a few files.
- * Steps run one after another: the Go builds alone saturate 2 cores.
+ * Steps run one after another: the Go builds alone saturate 2 cores. Without `all`, only what a cluster and
+ * its Spark apps need (so a first `demo` does not wait for tools it never runs).
  */
-export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStream } = {}): Promise<Toolset> {
-  const progress = new Progress(5, opts.out ?? process.stderr, opts.quiet);
+export async function provision(opts: ProvisionOptions & { all: true }): Promise<FullToolset>;
+export async function provision(opts?: ProvisionOptions): Promise<Toolset>;
+export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | FullToolset> {
+  const progress = new Progress(opts.all ? 7 : 4, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -73,20 +97,45 @@ export async function provision(opts: { quiet?: boolean; out?: NodeJS.WriteStrea
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
   );
+  if (!opts.all) return { kube, etcd, spark, examples };
   const helm = await step(
     "helm",
     () => findHelm(),
     (d) => buildHelm(undefined, d),
   );
-  return { kube, etcd, spark, examples, helm };
+  const prometheus = await step(
+    "Prometheus + promtool (for the metrics tests)",
+    () => findPrometheus(),
+    (d) => buildPrometheus(undefined, d),
+  );
+  const argocheck = await step(
+    "argocheck (Argo CD health / Argo Workflows conditions, for the tests)",
+    () => findArgocheck(),
+    (d) => buildArgocheck(d),
+  );
+  return { kube, etcd, spark, examples, helm, prometheus, argocheck };
 }
 
-/** The toolset when it is complete; otherwise an error that says to provision. */
-export function requireToolset(): Toolset {
-  const t = findToolset();
-  if (t.kube && t.etcd && t.spark && t.examples && t.helm) return t as Toolset;
-  const missing = Object.entries(t)
+const missingOf = (t: object) =>
+  Object.entries(t)
     .filter(([, v]) => !v)
     .map(([k]) => k);
-  throw new Error(`not provisioned yet (missing: ${missing.join(", ")}): run \`sparkplane provision\` first`);
+
+/** The toolset a cluster needs when it is complete; otherwise an error that says to provision. */
+export function requireToolset(): Toolset {
+  const { kube, etcd, spark, examples } = findToolset();
+  if (kube && etcd && spark && examples) return { kube, etcd, spark, examples };
+  throw new Error(
+    `not provisioned yet (missing: ${missingOf({ kube, etcd, spark, examples }).join(", ")}): run \`sparkplane provision\` first`,
+  );
+}
+
+/** Everything `sparkplane provision` builds; otherwise an error that says to provision. */
+export function requireFullToolset(): FullToolset {
+  const t = findToolset();
+  if (t.kube && t.etcd && t.spark && t.examples && t.helm && t.prometheus && t.argocheck)
+    return t as FullToolset;
+  throw new Error(
+    `not provisioned yet (missing: ${missingOf(t).join(", ")}): run \`sparkplane provision\` first`,
+  );
 }

@@ -1,0 +1,86 @@
+/**
+ * The operator's shared caches: one spec per informer, requested by every controller that reads it
+ * (`ctx.informers.informer(SPARK_PODS, indexes)`), so each kind of object is listed and watched once.
+ * What a cache keeps of its objects is decided here, for all its readers.
+ */
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { API_VERSION, OperatorLabel, SparkApplicationNames } from "../../api/v1beta2/constants.js";
+import { type SharedInformer, stripBookkeeping } from "../../kube/informer.js";
+import type { InformerSpec } from "../../kube/informer-registry.js";
+import { Resources, type ResourceType } from "../../kube/resource.js";
+
+export const SPARK_APPLICATION_RESOURCE: ResourceType = {
+  apiVersion: API_VERSION,
+  kind: SparkApplicationNames.kind,
+  plural: SparkApplicationNames.plural,
+};
+
+/**
+ * A resource cached as the server's JSON, without conversion to client-node's model (no walk over every
+ * field per event; timestamps stay strings). The controllers read pods' and Services' timestamps only for
+ * presence (deletionTimestamp).
+ */
+function asPlainJson(resource: ResourceType): ResourceType {
+  const { model: _model, ...plain } = resource;
+  return plain;
+}
+
+/** Cached pods: metadata (without managedFields) and status. */
+function withoutSpec(raw: KubernetesObject): KubernetesObject {
+  const { spec: _spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: unknown };
+  return rest;
+}
+
+/** Cached Services: metadata (without managedFields) and the cluster IP (status.driverInfo.webUIAddress). */
+function metadataAndClusterIP(raw: KubernetesObject): KubernetesObject {
+  const clusterIP = (raw as { spec?: { clusterIP?: string } }).spec?.clusterIP;
+  const slim = { apiVersion: raw.apiVersion, kind: raw.kind, metadata: stripBookkeeping(raw).metadata };
+  return clusterIP === undefined ? slim : ({ ...slim, spec: { clusterIP } } as KubernetesObject);
+}
+
+/** SparkApplications, plain JSON (custom objects: string timestamps), without managedFields (-135 MB at 10,000). */
+export const SPARK_APPLICATIONS: InformerSpec = {
+  key: "sparkapplications",
+  resource: SPARK_APPLICATION_RESOURCE,
+};
+
+/**
+ * Spark's pods (driver and executors carry `spark-role`): metadata and status, kept as the server's JSON.
+ * Their spec (most of a pod) is not cached: a reader that needs part of it adds that part here.
+ */
+export const SPARK_PODS: InformerSpec = {
+  key: "pods/spark-role",
+  resource: asPlainJson(Resources.pods),
+  labelSelector: "spark-role",
+  transform: withoutSpec,
+};
+
+/** The Services the operator made for apps (the UI Service): whether one exists, and its cluster IP. */
+export const SPARK_APP_SERVICES: InformerSpec = {
+  key: "services/app-name",
+  resource: asPlainJson(Resources.services),
+  labelSelector: OperatorLabel.AppName,
+  transform: metadataAndClusterIP,
+};
+
+/** Read access to an informer's cache. */
+export interface Lister<T> {
+  get(namespace: string, name: string): T | undefined;
+  /** Objects whose label `label` has value `value`, in the namespace. */
+  byLabel(namespace: string, label: string, value: string): T[];
+}
+
+/** A Lister over an informer; labels listed in `indexByLabel` are looked up through that index, others by a scan. */
+export function listerOf<T>(
+  informer: SharedInformer<KubernetesObject>,
+  indexByLabel: Record<string, string> = {},
+): Lister<T> {
+  return {
+    get: (namespace, name) => informer.get(namespace, name) as T | undefined,
+    byLabel: (namespace, label, value) => {
+      const index = indexByLabel[label];
+      if (index) return informer.byIndex(index, value, namespace) as T[];
+      return informer.list(namespace).filter((o) => o.metadata?.labels?.[label] === value) as T[];
+    },
+  };
+}

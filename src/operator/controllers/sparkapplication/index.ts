@@ -1,0 +1,87 @@
+/**
+ * The SparkApplication controller's registration: its caches (SparkApplications, Spark pods indexed by app
+ * and by spark-app-selector, the apps' Services), its queue and workers, and its submitter.
+ */
+import type { KubeConfig, KubernetesObject, V1Pod, V1Service } from "@kubernetes/client-node";
+import { OperatorLabel } from "../../../api/v1beta2/constants.js";
+import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
+import type { JsonClient } from "../../../kube/json-client.js";
+import { labelIndex } from "../../../kube/store.js";
+import { ControllerName } from "../../metrics/names.js";
+import { NativeSubmitter } from "../../submitters/native.js";
+import { type SparkSubmitOptions, SparkSubmitSubmitter } from "../../submitters/spark-submit.js";
+import type { Submitter } from "../../submitters/submitter.js";
+import { listerOf, SPARK_APP_SERVICES, SPARK_APPLICATIONS, SPARK_PODS } from "../caches.js";
+import type { ControllerDefinition, ControllerOptions } from "../controller.js";
+import { controllerQueue, queueWorkers } from "../queue-workers.js";
+import { SparkAppController } from "./controller.js";
+import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./decide/index.js";
+import { EventRecorderSink } from "./event-sink.js";
+
+export interface SparkApplicationControllerOptions extends ControllerOptions {
+  /** Default native. */
+  submitter?: "native" | "spark-submit";
+  /** For the spark-submit submitter. */
+  sparkSubmit?: Omit<SparkSubmitOptions, "master">;
+  decide?: Partial<DecideConfig>;
+}
+
+const NAME = ControllerName.SparkApplication;
+const APP_INDEX = "app";
+const APP_ID_INDEX = "appId";
+const podIndexers = {
+  [APP_INDEX]: labelIndex<KubernetesObject>(OperatorLabel.AppName),
+  [APP_ID_INDEX]: labelIndex<KubernetesObject>("spark-app-selector"),
+};
+
+function makeSubmitter(opts: SparkApplicationControllerOptions, kc: KubeConfig, json: JsonClient): Submitter {
+  const master = `k8s://${kc.getCurrentCluster()?.server ?? "https://kubernetes.default.svc"}`;
+  if (opts.submitter === "spark-submit") {
+    if (!opts.sparkSubmit)
+      throw new Error("--submitter=spark-submit needs Spark: set SPARK_HOME or run `sparkplane provision`");
+    return new SparkSubmitSubmitter({ ...opts.sparkSubmit, master });
+  }
+  return new NativeSubmitter(json, { master });
+}
+
+export const sparkApplicationController: ControllerDefinition<SparkApplicationControllerOptions> = {
+  name: NAME,
+  async start(ctx) {
+    const apps = ctx.informers.informer(SPARK_APPLICATIONS);
+    const pods = ctx.informers.informer(SPARK_PODS, podIndexers);
+    const services = ctx.informers.informer(SPARK_APP_SERVICES);
+    const controller = new SparkAppController({
+      clients: ctx.clients,
+      apps: listerOf<SparkApplication>(apps),
+      pods: listerOf<V1Pod>(pods, { [OperatorLabel.AppName]: APP_INDEX, "spark-app-selector": APP_ID_INDEX }),
+      services: listerOf<V1Service>(services),
+      submitter: makeSubmitter(ctx.options, ctx.kc, ctx.clients.json),
+      events: new EventRecorderSink(ctx.events),
+      metrics: ctx.metrics,
+      config: { ...DEFAULT_DECIDE_CONFIG, ...ctx.options.decide },
+      now: ctx.options.now,
+    });
+    const queue = controllerQueue(ctx, NAME);
+    const appKey = (o: KubernetesObject) =>
+      SparkAppController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
+    apps.addHandlers({
+      onAdd: (o) => queue.add(appKey(o)),
+      onUpdate: (_old, o) => queue.add(appKey(o)),
+      onDelete: (o) => controller.forget(appKey(o)),
+    });
+    const byOwnerApp = (o: KubernetesObject) => {
+      const key = SparkAppController.appKeyOfPod(o as V1Pod);
+      if (key) queue.add(key);
+    };
+    for (const owned of [pods, services])
+      owned.addHandlers({ onAdd: byOwnerApp, onUpdate: (_old, o) => byOwnerApp(o), onDelete: byOwnerApp });
+    // kubeflow's gauges count from the caches at scrape time; its executor counters follow pod phases.
+    ctx.metrics.setClusterView({
+      apps: () => apps.list() as SparkApplication[],
+      pods: () => pods.list() as V1Pod[],
+      active: ctx.isLeader,
+    });
+    pods.addHandlers({ onUpdate: (old, o) => ctx.metrics.apps.observeExecutorPod(old as V1Pod, o as V1Pod) });
+    return queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
+  },
+};
