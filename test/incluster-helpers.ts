@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { requireHelm } from "../src/local/provision/helm.js";
 import { requireToolset } from "../src/local/provision/index.js";
 
 export interface RunResult {
@@ -45,7 +46,7 @@ export class ChartRelease {
   ) {}
 
   private get helmBin(): string {
-    return requireToolset().helm.helm;
+    return requireHelm().helm;
   }
 
   helm(args: string[]): Promise<RunResult> {
