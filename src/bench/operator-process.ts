@@ -1,7 +1,7 @@
 /** The benchmarked operator process: readiness, its /metrics, and stopping it so its CPU profile is written. */
 import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parsePromText, type Sample } from "./prom-text.js";
+import { parsePromText, type Sample } from "../util/prom-text.js";
 
 export async function operatorMetrics(port: number): Promise<Sample[]> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`);

@@ -6,8 +6,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { adminKubeconfig } from "../local/kubeconfig.js";
+import { parsePromText, type Sample, sumBy, sumOf } from "../util/prom-text.js";
 import { KubeHttp } from "./kube-http.js";
-import { parsePromText, type Sample, sumBy, sumOf } from "./prom-text.js";
 
 const OPERATOR_SA_NAMESPACE = "sparkplane-bench-system";
 const OPERATOR_SA = "sparkplane-operator";

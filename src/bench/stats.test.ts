@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { diffCounts, parsePromText, sumBy, sumOf } from "../util/prom-text.js";
 import { parseStatCpu, parseStatPpid, parseStatusKbField } from "./proc.js";
-import { diffCounts, parsePromText, sumBy, sumOf } from "./prom-text.js";
 import { peakWindowRate, percentile, ratePerSecond, summarize } from "./stats.js";
 
 describe("percentile (nearest rank)", () => {

@@ -20,6 +20,7 @@ import { freePort } from "../local/ports.js";
 import { examplesSourceDir } from "../local/provision/examples.js";
 import { provision } from "../local/provision/index.js";
 import { ensureSparkServiceAccount } from "../local/spark-rbac.js";
+import { diffCounts, sumOf } from "../util/prom-text.js";
 import { createApps } from "./app-load.js";
 import { type DriverPodWatch, watchDriverPods } from "./driver-pod-watch.js";
 import { profileGoComponents } from "./go-profile.js";
@@ -33,7 +34,6 @@ import {
   requestsByVerb,
 } from "./operator-requests.js";
 import { cpuTimes, memoryMB, treeRssMB } from "./proc.js";
-import { diffCounts, sumOf } from "./prom-text.js";
 import type { RunResult, SubmitBenchOptions, SubmitBenchResult, SubmitterKind } from "./result.js";
 import { peakWindowRate, ratePerSecond, round, summarize } from "./stats.js";
 

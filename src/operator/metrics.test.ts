@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { SparkApplication, SparkApplicationStatus } from "../api/v1beta2/sparkapplication.js";
-import { parsePromText, type Sample, sumOf } from "../bench/prom-text.js";
+import { parsePromText, type Sample, sumOf } from "../util/prom-text.js";
 import { KubeflowAppMetric, KubeflowExecutorMetric, WorkQueueMetric } from "./metrics/names.js";
 import { OperatorMetrics } from "./metrics.js";
 

@@ -142,6 +142,6 @@ describe("queueWorkers", () => {
     const text = await metrics.registry.metrics();
     assert.match(text, /sparkplane_reconcile_duration_seconds_count\{controller="test",result="ok"\} 2/);
     assert.match(text, /sparkplane_reconcile_duration_seconds_count\{controller="test",result="error"\} 1/);
-    assert.match(text, /workqueue_adds_total\{name="test"\} 3/);
+    assert.match(text, /workqueue_adds_total\{name="test",controller="test"\} 3/);
   });
 });
