@@ -24,7 +24,7 @@ export function chartNames(fullname: string) {
 }
 
 /**
- * Applies the chart's ServiceAccounts and RBAC for job namespace `namespace` (also the release namespace),
+ * Applies the chart's ServiceAccounts, RBAC and Lease for job namespace `namespace` (also the release namespace),
  * named after `fullname`. Not the Deployment (the operator runs in the test) nor the CRDs (already there).
  */
 export function applyChartIdentity(cluster: TestCluster, namespace: string, fullname: string): void {
@@ -40,7 +40,7 @@ export function applyChartIdentity(cluster: TestCluster, namespace: string, full
   );
   const identity = rendered
     .split(/^---$/m)
-    .filter((doc) => /^kind: (ServiceAccount|Role|RoleBinding)$/m.test(doc))
+    .filter((doc) => /^kind: (ServiceAccount|Role|RoleBinding|Lease)$/m.test(doc))
     .join("\n---\n");
   const r = spawnSync(
     requireToolset().kube.kubectl,

@@ -133,6 +133,7 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
     const single = render("sparkplane", ["--set", "controller.leaderElection.enable=false"]);
     assert.ok(!operatorArgs(single, "sparkplane").includes("--leader-elect"));
     assert.ok(!single.some((m) => m.metadata.name.endsWith("leader-election")));
+    assert.ok(!single.some((m) => m.kind === "Lease"), "no Lease without leader election");
     const two = render("sparkplane", [
       "--set",
       "controller.leaderElection.enable=false",
@@ -140,6 +141,8 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
       "controller.replicas=2",
     ]);
     assert.ok(operatorArgs(two, "sparkplane").includes("--leader-elect"));
+    const lease = two.find((m) => m.kind === "Lease");
+    assert.equal(lease?.metadata.name, LEASE, "the release owns its Lease (helm uninstall removes it)");
   });
 
   it("a PodMonitor when asked, only where its CRD is served", () => {

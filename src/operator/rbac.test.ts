@@ -60,12 +60,11 @@ describe("RBAC rules", () => {
     assert.deepEqual(verbsOn(OPERATOR_RULES, "", "configmaps"), ["create", "deletecollection", "get"]);
   });
 
-  it("leader election may create Leases but read and update only its own", () => {
-    const [create, own] = leaderElectionRules("sparkplane-controller-lock");
-    assert.deepEqual(create?.rule.verbs, ["create"]);
-    assert.equal(create?.rule.resourceNames, undefined);
-    assert.deepEqual(own?.rule.resourceNames, ["sparkplane-controller-lock"]);
-    assert.deepEqual(own?.rule.verbs, ["get", "update"]);
+  it("leader election reads and updates only its own Lease, and creates none (the chart renders it)", () => {
+    const rules = leaderElectionRules("sparkplane-controller-lock");
+    assert.equal(rules.length, 1);
+    assert.deepEqual(rules[0]?.rule.resourceNames, ["sparkplane-controller-lock"]);
+    assert.deepEqual(rules[0]?.rule.verbs, ["get", "update"]);
   });
 
   it("Spark's driver gets only pods, services, configmaps and PVCs, without update", () => {

@@ -106,17 +106,15 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
 export function leaderElectionRules(leaseName: string): ExplainedRule[] {
   return [
     {
-      rule: { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
-      why: "The first replica creates the Lease (RBAC cannot restrict create by name).",
-    },
-    {
       rule: {
         apiGroups: ["coordination.k8s.io"],
         resources: ["leases"],
         resourceNames: [leaseName],
         verbs: ["get", "update"],
       },
-      why: "Read, acquire, renew and release that one Lease (readNamespacedLease, replaceNamespacedLease).",
+      why:
+        "Read, acquire, renew and release that one Lease (readNamespacedLease, replaceNamespacedLease). The chart " +
+        "renders the Lease (empty), so no `create` is granted and `helm uninstall` removes it.",
     },
   ];
 }

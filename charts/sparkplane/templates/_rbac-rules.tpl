@@ -39,9 +39,6 @@
 {{- define "sparkplane.rules.leaderElection" }}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["create"]
-- apiGroups: ["coordination.k8s.io"]
-  resources: ["leases"]
   resourceNames: [{{ include "sparkplane.leaseName" . | quote }}]
   verbs: ["get", "update"]
 {{- end }}
