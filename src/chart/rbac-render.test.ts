@@ -42,7 +42,10 @@ describe("chart RBAC rendering", () => {
 
   it("the table has one row per rule and escapes pipes", () => {
     const rows = rbacTable().split("\n").slice(2);
-    assert.equal(rows.length, OPERATOR_RULES.length + 2 + SPARK_DRIVER_RULES.length);
+    assert.equal(
+      rows.length,
+      OPERATOR_RULES.length + leaderElectionRules("x").length + SPARK_DRIVER_RULES.length,
+    );
     for (const row of rows) assert.equal(row.split(/(?<!\\)\|/).length, 7, row);
   });
 

@@ -35,34 +35,34 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
   {
     rule: { apiGroups: [GROUP], resources: [apps], verbs: ["list", "watch", "create", "patch", "delete"] },
     why:
-      "list/watch: the SparkApplication informer (operator.ts). patch: the cleanup finalizer and the " +
-      "spec-hash annotation, and removing the finalizer (sparkapp-actions.ts patchAppMetadata, " +
-      "sparkapp-controller.ts removeFinalizer). create/delete: ScheduledSparkApplication runs " +
-      "(scheduled-controller.ts createRun, act) and deletion after timeToLiveSeconds (sparkapp-controller.ts deleteApp).",
+      "list/watch: the SparkApplication informer (controllers/caches.ts). patch: the cleanup finalizer and the " +
+      "spec-hash annotation, and removing the finalizer (controllers/sparkapplication/actions.ts patchAppMetadata, " +
+      "controllers/sparkapplication/controller.ts removeFinalizer). create/delete: ScheduledSparkApplication runs " +
+      "(controllers/scheduledsparkapplication/controller.ts createRun, act) and deletion after timeToLiveSeconds (controllers/sparkapplication/controller.ts deleteApp).",
   },
   {
     rule: { apiGroups: [GROUP], resources: [`${apps}/status`], verbs: ["update"] },
-    why: "The whole status is written with the resourceVersion read (sparkapp-controller.ts writeStatus, PUT).",
+    why: "The whole status is written with the resourceVersion read (controllers/sparkapplication/controller.ts writeStatus, PUT).",
   },
   {
     rule: { apiGroups: [GROUP], resources: [`${apps}/finalizers`], verbs: ["update"] },
     why:
       "The driver pod, UI Service and Prometheus ConfigMap name their SparkApplication as owner with " +
-      "blockOwnerDeletion (submit/owners.ts, sparkapp-actions.ts); where the OwnerReferencesPermissionEnforcement " +
+      "blockOwnerDeletion (submit/owners.ts, controllers/sparkapplication/actions.ts); where the OwnerReferencesPermissionEnforcement " +
       "admission plugin is on (OpenShift, hardened clusters) that needs update on the owner's finalizers.",
   },
   {
     rule: { apiGroups: [GROUP], resources: [scheduled], verbs: ["list", "watch"] },
-    why: "The ScheduledSparkApplication informer (scheduled-controller.ts startScheduledController).",
+    why: "The ScheduledSparkApplication informer (controllers/scheduledsparkapplication/index.ts).",
   },
   {
     rule: { apiGroups: [GROUP], resources: [`${scheduled}/status`], verbs: ["update"] },
-    why: "Last and next run, run history (scheduled-controller.ts writeStatus, PUT of the status subresource).",
+    why: "Last and next run, run history (controllers/scheduledsparkapplication/controller.ts writeStatus, PUT of the status subresource).",
   },
   {
     rule: { apiGroups: [GROUP], resources: [`${scheduled}/finalizers`], verbs: ["update"] },
     why:
-      "Runs name their ScheduledSparkApplication as owner with blockOwnerDeletion (scheduled/decide.ts); " +
+      "Runs name their ScheduledSparkApplication as owner with blockOwnerDeletion (scheduledsparkapplication/decide/decide.ts); " +
       "needed where OwnerReferencesPermissionEnforcement is on.",
   },
   {
@@ -72,27 +72,27 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
       verbs: ["list", "watch", "get", "create", "delete", "deletecollection"],
     },
     why:
-      "list/watch: the informer of Spark pods (label spark-role, operator.ts). create/get: the driver pod, " +
-      "created if absent and read back when it exists (native-submitter.ts ensure). delete/deletecollection: " +
+      "list/watch: the informer of Spark pods (label spark-role, controllers/caches.ts). create/get: the driver pod, " +
+      "created if absent and read back when it exists (submitters/native.ts ensure). delete/deletecollection: " +
       "a run's driver by name and its pods by label on retry, spec change and deletion " +
-      "(sparkapp-actions.ts deleteDriverResources).",
+      "(controllers/sparkapplication/actions.ts deleteDriverResources).",
   },
   {
     rule: { apiGroups: [""], resources: ["services"], verbs: ["list", "watch", "get", "create", "delete"] },
     why:
-      "list/watch: the informer of the operator's Services (operator.ts) and the clean-up by label " +
-      "(Services have no deletecollection). create/get: the driver's headless Service (native-submitter.ts) " +
-      "and the Spark UI Service (sparkapp-actions.ts createUIService). delete: clean-up (deleteDriverResources).",
+      "list/watch: the informer of the operator's Services (controllers/caches.ts) and the clean-up by label " +
+      "(Services have no deletecollection). create/get: the driver's headless Service (submitters/native.ts) " +
+      "and the Spark UI Service (controllers/sparkapplication/actions.ts createUIService). delete: clean-up (deleteDriverResources).",
   },
   {
     rule: { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create", "deletecollection"] },
     why:
       "create/get: the driver's spark.properties ConfigMap, the executor pod template and the Prometheus " +
-      "JMX ConfigMap (native-submitter.ts ensure). deletecollection: clean-up by app label (deleteDriverResources).",
+      "JMX ConfigMap (submitters/native.ts ensure). deletecollection: clean-up by app label (deleteDriverResources).",
   },
   {
     rule: { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "create"] },
-    why: "On-demand claims of the driver's volumes, owned by the driver pod (native-submitter.ts ensure).",
+    why: "On-demand claims of the driver's volumes, owned by the driver pod (submitters/native.ts ensure).",
   },
   {
     rule: { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
