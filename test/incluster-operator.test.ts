@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { type Agent, startAgent } from "../src/agent/index.js";
+import { SPARKPLANE_IMAGE } from "../src/agent/sparkplane-image.js";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { down, privateCluster, processesMentioning, type TestCluster } from "./cluster.js";
@@ -27,7 +28,8 @@ const AGENT = "incluster";
 /** The chart's names for release "sparkplane" (the fullname is the release name when it contains the chart's). */
 const CONTROLLER = `${RELEASE}-controller`;
 const LEASE = `${CONTROLLER}-lock`;
-const OPERATOR_PROCESS = `${ROOT}/bin/sparkplane.js operator`;
+/** The operator as the agent runs the image: this checkout mounted at the image's WORKDIR. */
+const OPERATOR_PROCESS = `${SPARKPLANE_IMAGE.workDir}/bin/sparkplane.js operator`;
 /** What the test keeps in every helm command: the agent runs the chart's image as this checkout, nothing is pulled. */
 const VALUES = ["image.pullPolicy=Never", `spark.jobNamespaces={${NS}}`];
 /** The chart's ServiceAccount for Spark drivers in each job namespace (`<fullname>-spark`). */

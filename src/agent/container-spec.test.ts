@@ -112,18 +112,29 @@ describe("buildContainerRun", () => {
     assert.deepEqual(run.argv, [
       "/usr/local/bin/node",
       "--optimize-for-size",
-      "/src/sparkplane/bin/sparkplane.js",
+      "/app/bin/sparkplane.js",
       "operator",
       "--leader-elect",
       "--metrics-host=127.9.1.2",
     ]);
-    assert.equal(run.workingDir, "/src/sparkplane");
+    assert.equal(run.workingDir, "/app");
     assert.equal(run.env.KUBERNETES_SERVICE_HOST, "127.0.0.1");
     assert.equal(run.env.SPARK_HOME, undefined);
     assert.deepEqual(
       run.mounts.map((m) => m.target),
-      ["/etc/hosts", "/etc/config"],
+      ["/etc/hosts", "/app", "/etc/config"],
     );
+    assert.deepEqual(run.mounts[1], { source: "/src/sparkplane", target: "/app", readOnly: true });
+    const flat = buildContainerRun(pod({ containers: [c] }), c, plans, paths, runtime, data, {
+      ...ctx,
+      namespaces: false,
+    });
+    assert.equal(
+      flat.argv[2],
+      "/src/sparkplane/bin/sparkplane.js",
+      "without namespaces: the checkout itself",
+    );
+    assert.equal(flat.workingDir, "/src/sparkplane");
   });
   test("without namespaces, mount targets in argv, env and working dir become their sources", () => {
     const c = {

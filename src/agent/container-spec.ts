@@ -6,7 +6,12 @@ import { ConfigError, type PodRuntime } from "./downward.js";
 import { type ApiEndpoint, type DataLookup, expandCommand, resolveEnv } from "./env.js";
 import { podHostname } from "./hosts.js";
 import { type SparkRuntime, sparkArgv, sparkEnv, sparkMounts } from "./spark-image.js";
-import { type SparkplaneRuntime, sparkplaneArgv, sparkplaneWorkingDir } from "./sparkplane-image.js";
+import {
+  SPARKPLANE_IMAGE,
+  type SparkplaneRuntime,
+  sparkplaneArgv,
+  sparkplaneWorkingDir,
+} from "./sparkplane-image.js";
 import { containerMounts, type Mount, type VolumePlan } from "./volumes.js";
 
 /** What the agent knows that every container of every pod needs. */
@@ -93,8 +98,12 @@ export function buildContainerRun(
     env = sparkEnv(env, ctx.spark, ctx.hostPath, rt.podIP);
     mounts.push(...sparkMounts(ctx.spark, workDirSource));
   } else if (kind === "sparkplane") {
-    argv = sparkplaneArgv(cmd, container.workingDir, ctx.sparkplane);
-    workingDir = sparkplaneWorkingDir(container.workingDir, ctx.sparkplane);
+    // The checkout is mounted where the image keeps the package (its WORKDIR), so a volume over one of the
+    // checkout's ancestors (the chart's emptyDir at /tmp, a clone under /tmp) cannot hide it.
+    const inImage = { ...ctx.sparkplane, root: SPARKPLANE_IMAGE.workDir };
+    argv = sparkplaneArgv(cmd, container.workingDir, inImage);
+    workingDir = sparkplaneWorkingDir(container.workingDir, inImage);
+    mounts.push({ source: ctx.sparkplane.root, target: SPARKPLANE_IMAGE.workDir, readOnly: true });
   } else {
     argv = cmd.command.length > 0 ? [...cmd.command, ...cmd.args] : cmd.args;
     workingDir = container.workingDir || workDirSource;
