@@ -95,7 +95,6 @@ export function buildDriverObjects(
     namespace,
     defaultOverheadFactor: memory.defaultOverheadFactor,
     resourceType: resolved.resourceType,
-    hasExecutorPodTemplate: true,
   });
   const { pod, claims } = buildDriverPod({
     app,

@@ -184,7 +184,6 @@ describe("driverProperties", () => {
     namespace: "ns",
     defaultOverheadFactor: 0.4,
     resourceType: "python",
-    hasExecutorPodTemplate: true,
   };
 
   it("adds what the feature steps write into spark.properties", () => {
@@ -209,11 +208,10 @@ describe("driverProperties", () => {
       ["spark.driver.blockManager.port", "7001"],
       ["spark.kubernetes.hadoop.configMapName", "hadoop-conf"],
     ]);
-    const properties = driverProperties(conf, { ...input, hasExecutorPodTemplate: false });
+    const properties = driverProperties(conf, input);
     assert.equal(properties.get("spark.driver.port"), "7000");
     assert.equal(properties.get("spark.driver.blockManager.port"), "7001");
     assert.equal(properties.get("spark.kubernetes.executor.hadoopConfigMapName"), "hadoop-conf");
-    assert.equal(properties.has("spark.kubernetes.executor.podTemplateFile"), false);
   });
 
   it("rejects spark.driver.host and spark.driver.bindAddress as Spark does", () => {

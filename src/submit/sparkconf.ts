@@ -152,7 +152,6 @@ export interface DriverPropertiesInput {
   namespace: string;
   defaultOverheadFactor: number;
   resourceType: ResourceType;
-  hasExecutorPodTemplate: boolean;
 }
 
 /** Spark's spark.driver.port / spark.driver.blockManager.port / spark.ui.port, as the driver Service uses them. */
@@ -196,7 +195,7 @@ export function driverProperties(
   properties.set(ConfKey.ResourceType, input.resourceType);
   const hadoopConfigMap = conf.get(ConfKey.HadoopConfigMapName);
   if (hadoopConfigMap !== undefined) properties.set(ConfKey.ExecutorHadoopConfigMapName, hadoopConfigMap);
-  if (input.hasExecutorPodTemplate)
-    properties.set(ConfKey.ExecutorPodTemplateFile, SparkPath.PodTemplateFile);
+  // Every run gets an executor pod template (it carries the owner reference to the SparkApplication).
+  properties.set(ConfKey.ExecutorPodTemplateFile, SparkPath.PodTemplateFile);
   return properties;
 }

@@ -14,6 +14,7 @@ import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js"
 import type { InformerSpec } from "../../../kube/informer-registry.js";
 import type { ResourceType } from "../../../kube/resource.js";
 import { labelIndex } from "../../../kube/store.js";
+import { ControllerName } from "../../metrics/names.js";
 import { listerOf, SPARK_APPLICATIONS } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
@@ -24,7 +25,7 @@ export interface ScheduledSparkApplicationControllerOptions extends ControllerOp
   defaultTimeZone?: string;
 }
 
-const NAME = "scheduledsparkapplication";
+const NAME = ControllerName.ScheduledSparkApplication;
 
 export const SCHEDULED_SPARK_APPLICATION_RESOURCE: ResourceType = {
   apiVersion: API_VERSION,
