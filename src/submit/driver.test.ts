@@ -17,6 +17,19 @@ describe("buildDriverObjects", () => {
     assert.deepEqual(build(app), build(app));
   });
 
+  it("creates the driver pod and the executor template with the gates asked for, and none by default", () => {
+    const gated = build(javaApp(), { schedulingGates: { driver: ["q", "p"], executor: ["p"] } });
+    assert.deepEqual(gated.pod.spec?.schedulingGates, [{ name: "q" }, { name: "p" }]);
+    const template = parse(gated.executorPodTemplate.data?.["podspec-configmap-key"] ?? "") as V1Pod;
+    assert.deepEqual(template.spec?.schedulingGates, [{ name: "p" }]);
+    const plain = build();
+    assert.equal(plain.pod.spec?.schedulingGates, undefined);
+    assert.equal(
+      plain.executorPodTemplate.data?.["podspec-configmap-key"]?.includes("schedulingGates"),
+      false,
+    );
+  });
+
   it("names the objects from the submission identity", () => {
     const { pod, configMap, service, identity } = build();
     assert.equal(pod.metadata?.name, "spark-pi-driver");

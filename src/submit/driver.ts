@@ -33,6 +33,7 @@ import {
 } from "./names.js";
 import { applicationRef, driverPodOwnerReference } from "./owners.js";
 import { buildExecutorPodTemplate, buildExecutorPodTemplateConfigMap } from "./pod-templates.js";
+import { addSchedulingGates, type RunSchedulingGates } from "./scheduling-gates.js";
 import { driverProperties, resolveSubmission } from "./sparkconf.js";
 import { buildSubmitRequest } from "./submit-request.js";
 
@@ -45,6 +46,8 @@ export interface BuildDriverOptions {
   extraSparkConf?: Record<string, string>;
   /** Small text files for the conf ConfigMap, as spark-submit adds its SPARK_CONF_DIR files. */
   confDirFiles?: Record<string, string>;
+  /** Gates for the driver pod and the executor template (queues, placement); none by default. */
+  schedulingGates?: RunSchedulingGates;
 }
 
 export interface DriverObjects {
@@ -74,7 +77,10 @@ export function buildDriverObjects(
   const { namespace } = applicationRef(app);
   if ((app.spec.mode ?? "cluster") !== "cluster")
     throw new Error("native submission supports cluster mode only");
-  const executorTemplate = buildExecutorPodTemplate(app);
+  const executorTemplate = addSchedulingGates(
+    buildExecutorPodTemplate(app),
+    options.schedulingGates?.executor,
+  );
   const request = buildSubmitRequest(app, {
     master: options.master,
     submissionId: identity.submissionId,
@@ -111,6 +117,7 @@ export function buildDriverObjects(
     sparkUser: options.sparkUser ?? "spark",
     sparkVersion: app.spec.sparkVersion,
   });
+  addSchedulingGates(pod, options.schedulingGates?.driver);
   const appName = conf.get(ConfKey.AppName) ?? SparkValue.DefaultAppName;
   const objects: DriverObjects = {
     pod,

@@ -6,6 +6,7 @@ import { type JsonClient, namespacedPath } from "../../kube/json-client.js";
 import { createIfAbsent } from "../../kube/retry.js";
 import { buildDriverObjects, ownedByDriver } from "../../submit/driver.js";
 import { submissionIdentity } from "../../submit/names.js";
+import type { RunSchedulingGates } from "../../submit/scheduling-gates.js";
 import type { SubmitAction, SubmitResult } from "../controllers/sparkapplication/decide/index.js";
 import { apiErrorMessage, isPermanentApiError, type Submitter } from "./submitter.js";
 
@@ -19,7 +20,11 @@ export class NativeSubmitter implements Submitter {
 
   constructor(
     private readonly json: JsonClient,
-    private readonly opts: { master: string },
+    private readonly opts: {
+      master: string;
+      /** The gates a run's pods are created with (queues, placement). */
+      schedulingGates?: (run: { app: SparkApplication; submissionId: string }) => RunSchedulingGates;
+    },
   ) {}
 
   async submit(app: SparkApplication, action: SubmitAction): Promise<SubmitResult> {
@@ -37,6 +42,9 @@ export class NativeSubmitter implements Submitter {
     try {
       objects = buildDriverObjects({ ...app, spec: withDefaults(app.spec) }, identity, {
         master: this.opts.master,
+        ...(this.opts.schedulingGates
+          ? { schedulingGates: this.opts.schedulingGates({ app, submissionId }) }
+          : {}),
       });
     } catch (err) {
       return { ok: false, error: `cannot build the driver: ${(err as Error).message}`, submissionId };

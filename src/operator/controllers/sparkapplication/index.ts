@@ -14,6 +14,12 @@ import type { Submitter } from "../../submitters/submitter.js";
 import { listerOf, SPARK_APP_SERVICES, SPARK_APPLICATIONS, SPARK_PODS } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
+import {
+  type GatedRun,
+  gatesOf,
+  SCHEDULING_GATE_PROVIDERS,
+  type SchedulingGateProvider,
+} from "../scheduling-gates.js";
 import { SparkAppController } from "./controller.js";
 import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./decide/index.js";
 import { EventRecorderSink } from "./event-sink.js";
@@ -34,14 +40,22 @@ const podIndexers = {
   [APP_ID_INDEX]: labelIndex<KubernetesObject>("spark-app-selector"),
 };
 
-function makeSubmitter(opts: SparkApplicationControllerOptions, kc: KubeConfig, json: JsonClient): Submitter {
+function makeSubmitter(
+  opts: SparkApplicationControllerOptions,
+  kc: KubeConfig,
+  json: JsonClient,
+  gates: readonly SchedulingGateProvider[],
+): Submitter {
   const master = `k8s://${kc.getCurrentCluster()?.server ?? "https://kubernetes.default.svc"}`;
   if (opts.submitter === "spark-submit") {
     if (!opts.sparkSubmit)
       throw new Error("--submitter=spark-submit needs Spark: set SPARK_HOME or run `sparkplane provision`");
     return new SparkSubmitSubmitter({ ...opts.sparkSubmit, master });
   }
-  return new NativeSubmitter(json, { master });
+  return new NativeSubmitter(json, {
+    master,
+    ...(gates.length > 0 ? { schedulingGates: (run: GatedRun) => gatesOf(gates, run) } : {}),
+  });
 }
 
 export const sparkApplicationController: ControllerDefinition<SparkApplicationControllerOptions> = {
@@ -55,7 +69,12 @@ export const sparkApplicationController: ControllerDefinition<SparkApplicationCo
       apps: listerOf<SparkApplication>(apps),
       pods: listerOf<V1Pod>(pods, { [OperatorLabel.AppName]: APP_INDEX, "spark-app-selector": APP_ID_INDEX }),
       services: listerOf<V1Service>(services),
-      submitter: makeSubmitter(ctx.options, ctx.kc, ctx.clients.json),
+      submitter: makeSubmitter(
+        ctx.options,
+        ctx.kc,
+        ctx.clients.json,
+        SCHEDULING_GATE_PROVIDERS.map((provider) => provider(ctx)),
+      ),
       events: new EventRecorderSink(ctx.events),
       metrics: ctx.metrics,
       config: { ...DEFAULT_DECIDE_CONFIG, ...ctx.options.decide },
