@@ -19,12 +19,13 @@ const MAY_IMPORT: Record<string, string[]> = {
   spark: ["util"],
   kube: ["util"],
   submit: ["util", "api", "spark"],
+  diagnose: ["util", "api", "spark"],
   local: ["util", "api", "spark", "kube"],
-  operator: ["util", "api", "spark", "kube", "submit"],
+  operator: ["util", "api", "spark", "kube", "submit", "diagnose"],
   agent: ["util", "api", "spark", "kube", "local"],
   bench: ["util", "api", "spark", "kube", "submit", "local"],
-  chart: ["util", "api", "spark", "kube", "submit", "local", "operator"],
-  cli: ["util", "api", "spark", "kube", "submit", "local", "operator", "agent", "bench", "chart"],
+  chart: ["util", "api", "spark", "kube", "submit", "diagnose", "local", "operator"],
+  cli: ["util", "api", "spark", "kube", "submit", "diagnose", "local", "operator", "agent", "bench", "chart"],
 };
 
 /** Tests may also import the integration harness in test/ (a cluster for a colocated integration test). */
@@ -104,8 +105,8 @@ describe("layering", () => {
     ];
     assert.deepEqual(layerViolations(files, MAY_IMPORT), [
       'src/agent/main.ts imports "../cli/commands/agent.js" (agent -> cli): agent may import util, api, spark, kube, local',
-      'src/operator/x.ts imports "../agent/index.js" (operator -> agent): operator may import util, api, spark, kube, submit',
-      'src/operator/x.ts imports "../local/pki.js" (operator -> local): operator may import util, api, spark, kube, submit',
+      'src/operator/x.ts imports "../agent/index.js" (operator -> agent): operator may import util, api, spark, kube, submit, diagnose',
+      'src/operator/x.ts imports "../local/pki.js" (operator -> local): operator may import util, api, spark, kube, submit, diagnose',
       'src/kube/y.ts imports "../api/quantity.js" (kube -> api): kube may import util',
       'src/api/z.ts imports "../../test/cluster.js": outside src/ (only tests may import test/)',
       "src/console/w.ts: not in a layer; add its directory to the layering table",
