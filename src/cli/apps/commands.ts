@@ -2,7 +2,14 @@ import { PassThrough } from "node:stream";
 import { type KubeConfig, Log, type V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
-import { type AppFlags, appContext, driverPodOf, requireApp, withAppFlags } from "./context.js";
+import {
+  type AppFlags,
+  appContext,
+  driverPodOf,
+  pendingDiagnosis,
+  requireApp,
+  withAppFlags,
+} from "./context.js";
 import { appsTable, describeApp } from "./format.js";
 
 /** Streams a container's log to stdout through the API server (which asks the node's kubelet endpoint). */
@@ -60,7 +67,7 @@ export function registerAppCommands(program: Command): void {
         namespace: ctx.namespace,
         fieldSelector: `involvedObject.name=${name},involvedObject.kind=SparkApplication`,
       });
-      console.log(describeApp(app, driver, events.items));
+      console.log(describeApp(app, driver, events.items, Date.now(), await pendingDiagnosis(ctx, app)));
     });
 
   withAppFlags(program.command("logs").argument("<app>"))

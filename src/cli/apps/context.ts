@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
-import { GROUP, SparkApplicationNames, VERSION } from "../../api/v1beta2/constants.js";
+import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
+import { diagnosePending, summarizePending } from "../../diagnose/pending.js";
 import { loadKubeConfig } from "../../kube/config.js";
 import { statePaths } from "../../local/paths.js";
 import { stateDirOf } from "../state-dir.js";
@@ -99,3 +100,24 @@ export function table(rows: string[][]): string {
 }
 
 export const TERMINAL = new Set(["COMPLETED", "FAILED"]);
+
+/**
+ * `diagnosePending` over the live cluster, one line per cause; empty when none of the app's pods is Pending.
+ * Lists nodes and bound pods only when there is something to explain.
+ */
+export async function pendingDiagnosis(ctx: AppContext, app: SparkApplication): Promise<string[]> {
+  const pods = (
+    await ctx.core.listNamespacedPod({
+      namespace: ctx.namespace,
+      labelSelector: `${OperatorLabel.AppName}=${app.metadata.name}`,
+    })
+  ).items;
+  if (!pods.some((p) => !p.spec?.nodeName && (p.status?.phase ?? "Pending") === "Pending")) return [];
+  const [nodes, bound] = await Promise.all([
+    ctx.core.listNode(),
+    ctx.core.listPodForAllNamespaces({
+      fieldSelector: "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed",
+    }),
+  ]);
+  return summarizePending(diagnosePending({ app, pods, nodes: nodes.items, boundPods: bound.items }));
+}

@@ -72,3 +72,11 @@ test("describeApp shows state, attempts, driver, executors and events in time or
     "events oldest first",
   );
 });
+
+test("describeApp lists the Pending diagnosis before the events, and nothing when there is none", () => {
+  const line =
+    "2 executors Pending: needs 4 CPU per executor; largest free 2 CPU; lower `spec.executor.cores` or add nodes";
+  const out = describeApp(app, undefined, [], Date.now(), [line]);
+  assert.ok(out.includes(`Pending:\n  ${line}\nEvents:`), out);
+  assert.equal(describeApp(app, undefined, []).includes("Pending:"), false);
+});

@@ -36,6 +36,7 @@ export function describeApp(
   driver: V1Pod | undefined,
   events: CoreV1Event[],
   now = Date.now(),
+  pending: readonly string[] = [],
 ): string {
   const s = app.status;
   const lines = [
@@ -56,6 +57,7 @@ export function describeApp(
     `Executors:     ${executorSummary(s?.executorState)}`,
   );
   for (const [pod, state] of Object.entries(s?.executorState ?? {}).sort()) lines.push(`  ${pod}  ${state}`);
+  if (pending.length > 0) lines.push("Pending:", ...pending.map((l) => `  ${l}`));
   lines.push("Events:");
   if (events.length === 0) lines.push("  <none>");
   else {
