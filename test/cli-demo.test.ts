@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { SPARKPLANE_BIN } from "../src/local/components.js";
 import { examplesSourceDir } from "../src/local/provision/examples.js";
 import { down, processesMentioning } from "./cluster.js";
+import { eventually } from "./poll.js";
 
 const run = promisify(execFile);
 /** Runs the CLI as a user would; resolves with its exit code and output (never throws on a non-zero exit). */
@@ -77,5 +78,32 @@ describe("the README's main job and the CLI for people, as a user runs them", { 
     assert.match(failing.stdout, /error: .*(FailOnPurpose|IllegalStateException)/s);
     const del = await sparkplane(["delete", "spark-fail", "--state-dir", stateDir]);
     assert.match(del.stdout, /deleted default\/spark-fail/);
+  });
+
+  test("describe explains a Pending driver in the app's terms: the field, what it asks, what is free", async () => {
+    const file = join(stateDir, "too-big.yaml");
+    writeFileSync(
+      file,
+      readFileSync(join(examplesSourceDir(), "spark-pi.yaml"), "utf8")
+        .replace(/name: spark-pi\b/, "name: too-big")
+        .replace(/(driver:\s*\n\s*cores:) *\d+/, "$1 64"),
+    );
+    assert.match(readFileSync(file, "utf8"), /cores: 64/, "the example's driver asks 64 cores");
+    const created = await sparkplane(["run", file, "--detach", "--state-dir", stateDir]);
+    assert.equal(created.code, 0, created.stderr);
+    const line = await eventually(
+      "the Pending diagnosis",
+      async () =>
+        (await sparkplane(["describe", "too-big", "--state-dir", stateDir])).stdout
+          .split("\n")
+          .find((l) => l.includes("Pending: needs 64 CPU per driver")),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    console.log(`describe: ${line.trim()}`);
+    assert.match(
+      line,
+      /largest free on (the node|any of the \d+ nodes) it may use \d+(\.\d+)? CPU; lower `spec.driver.cores` or add nodes/,
+    );
+    await sparkplane(["delete", "too-big", "--state-dir", stateDir]);
   });
 });
