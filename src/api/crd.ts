@@ -51,11 +51,11 @@ export interface PrinterColumn {
 export interface CustomResourceDefinition {
   apiVersion: "apiextensions.k8s.io/v1";
   kind: "CustomResourceDefinition";
-  metadata: { name: string; annotations: Record<string, string> };
+  metadata: { name: string; annotations?: Record<string, string> };
   spec: {
     group: string;
     names: { kind: string; listKind: string; plural: string; singular: string; shortNames: string[] };
-    scope: "Namespaced";
+    scope: "Namespaced" | "Cluster";
     versions: {
       name: string;
       served: boolean;
@@ -183,38 +183,53 @@ interface ResourceNames {
   shortNames: readonly string[];
 }
 
-function customResourceDefinition(
-  names: ResourceNames,
-  spec: TSchema,
-  status: TSchema,
-  columns: PrinterColumn[],
-  description: string,
-): CustomResourceDefinition {
+/** What one served-and-stored version of a CRD is made of. */
+export interface CrdDefinition {
+  group: string;
+  version: string;
+  scope: "Namespaced" | "Cluster";
+  names: ResourceNames;
+  spec: TSchema;
+  status: TSchema;
+  columns: PrinterColumn[];
+  description: string;
+}
+
+/** Groups under k8s.io and kubernetes.io are protected and need the approval annotation. */
+function isProtectedGroup(group: string): boolean {
+  return /(^|\.)(k8s\.io|kubernetes\.io)$/.test(group);
+}
+
+export function customResourceDefinition(def: CrdDefinition): CustomResourceDefinition {
+  const { group, names } = def;
   return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
-    metadata: { name: `${names.plural}.${GROUP}`, annotations: { [API_APPROVAL_ANNOTATION]: API_APPROVAL } },
+    metadata: {
+      name: `${names.plural}.${group}`,
+      ...(isProtectedGroup(group) ? { annotations: { [API_APPROVAL_ANNOTATION]: API_APPROVAL } } : {}),
+    },
     spec: {
-      group: GROUP,
+      group,
       names: { ...names, shortNames: [...names.shortNames] },
-      scope: "Namespaced",
+      scope: def.scope,
       versions: [
         {
-          name: VERSION,
+          name: def.version,
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: columns,
+          additionalPrinterColumns: def.columns,
           schema: {
             openAPIV3Schema: {
               type: "object",
-              description,
+              description: def.description,
               properties: {
                 apiVersion: { type: "string" },
                 kind: { type: "string" },
                 metadata: { type: "object" },
-                spec: toStructuralSchema(spec, "spec"),
-                status: toStructuralSchema(status, "status"),
+                spec: toStructuralSchema(def.spec, "spec"),
+                status: toStructuralSchema(def.status, "status"),
               },
               required: ["metadata", "spec"],
             },
@@ -226,11 +241,14 @@ function customResourceDefinition(
 }
 
 export function sparkApplicationCrd(): CustomResourceDefinition {
-  return customResourceDefinition(
-    SparkApplicationNames,
-    SparkApplicationSpecSchema,
-    SparkApplicationStatusSchema,
-    [
+  return customResourceDefinition({
+    group: GROUP,
+    version: VERSION,
+    scope: "Namespaced",
+    names: SparkApplicationNames,
+    spec: SparkApplicationSpecSchema,
+    status: SparkApplicationStatusSchema,
+    columns: [
       { name: "Status", type: "string", jsonPath: ".status.applicationState.state" },
       { name: "Attempts", type: "integer", jsonPath: ".status.executionAttempts" },
       { name: "Start", type: "date", jsonPath: ".status.lastSubmissionAttemptTime" },
@@ -238,16 +256,19 @@ export function sparkApplicationCrd(): CustomResourceDefinition {
       { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
       { name: "Suspend", type: "boolean", jsonPath: ".spec.suspend", priority: 1 },
     ],
-    "SparkApplication runs one Apache Spark application on Kubernetes.",
-  );
+    description: "SparkApplication runs one Apache Spark application on Kubernetes.",
+  });
 }
 
 export function scheduledSparkApplicationCrd(): CustomResourceDefinition {
-  return customResourceDefinition(
-    ScheduledSparkApplicationNames,
-    ScheduledSparkApplicationSpecSchema,
-    ScheduledSparkApplicationStatusSchema,
-    [
+  return customResourceDefinition({
+    group: GROUP,
+    version: VERSION,
+    scope: "Namespaced",
+    names: ScheduledSparkApplicationNames,
+    spec: ScheduledSparkApplicationSpecSchema,
+    status: ScheduledSparkApplicationStatusSchema,
+    columns: [
       { name: "Schedule", type: "string", jsonPath: ".spec.schedule" },
       { name: "Suspend", type: "boolean", jsonPath: ".spec.suspend" },
       { name: "Last Run", type: "date", jsonPath: ".status.lastRun" },
@@ -255,8 +276,8 @@ export function scheduledSparkApplicationCrd(): CustomResourceDefinition {
       { name: "Next Run", type: "string", jsonPath: ".status.nextRun" },
       { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
     ],
-    "ScheduledSparkApplication creates SparkApplications from a template on a cron schedule.",
-  );
+    description: "ScheduledSparkApplication creates SparkApplications from a template on a cron schedule.",
+  });
 }
 
 export function allCrds(): CustomResourceDefinition[] {
