@@ -25,7 +25,21 @@ const MAY_IMPORT: Record<string, string[]> = {
   agent: ["util", "api", "spark", "kube", "local"],
   bench: ["util", "api", "spark", "kube", "submit", "local"],
   chart: ["util", "api", "spark", "kube", "submit", "diagnose", "local", "operator"],
-  cli: ["util", "api", "spark", "kube", "submit", "diagnose", "local", "operator", "agent", "bench", "chart"],
+  console: ["util", "api", "spark", "kube", "diagnose"],
+  cli: [
+    "util",
+    "api",
+    "spark",
+    "kube",
+    "submit",
+    "diagnose",
+    "local",
+    "operator",
+    "agent",
+    "bench",
+    "chart",
+    "console",
+  ],
 };
 
 /** Tests may also import the integration harness in test/ (a cluster for a colocated integration test). */
@@ -101,7 +115,7 @@ describe("layering", () => {
         path: "src/cli/ok.ts",
         text: 'import { a } from "../agent/index.js";\nimport { b } from "commander";',
       },
-      { path: "src/console/w.ts", text: "" },
+      { path: "src/webui/w.ts", text: "" },
     ];
     assert.deepEqual(layerViolations(files, MAY_IMPORT), [
       'src/agent/main.ts imports "../cli/commands/agent.js" (agent -> cli): agent may import util, api, spark, kube, local',
@@ -109,7 +123,7 @@ describe("layering", () => {
       'src/operator/x.ts imports "../local/pki.js" (operator -> local): operator may import util, api, spark, kube, submit, diagnose',
       'src/kube/y.ts imports "../api/quantity.js" (kube -> api): kube may import util',
       'src/api/z.ts imports "../../test/cluster.js": outside src/ (only tests may import test/)',
-      "src/console/w.ts: not in a layer; add its directory to the layering table",
+      "src/webui/w.ts: not in a layer; add its directory to the layering table",
     ]);
   });
 

@@ -5,6 +5,7 @@ import { registerRun } from "./apps/run.js";
 import { registerUi } from "./apps/ui.js";
 import { registerBench } from "./commands/bench.js";
 import { registerClusterCommands } from "./commands/cluster.js";
+import { registerConsole } from "./commands/console.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerOperator } from "./commands/operator.js";
 import { registerProvision } from "./commands/provision.js";
@@ -25,6 +26,7 @@ registerClusterCommands(program);
 registerOperator(program);
 registerAgent(program);
 registerBench(program);
+registerConsole(program);
 
 try {
   await program.parseAsync(process.argv);
