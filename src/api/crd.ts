@@ -4,6 +4,8 @@
  * TypeBox-only keywords dropped, literal unions as `enum`, records as `additionalProperties`.
  */
 import type { TSchema } from "@sinclair/typebox";
+import { SPARKPLANE_GROUP, SPARKPLANE_VERSION, SparkQueueNames } from "./sparkplane/constants.js";
+import { SparkQueueSpecSchema, SparkQueueStatusSchema } from "./sparkplane/sparkqueue.js";
 import {
   GROUP,
   ScheduledSparkApplicationNames,
@@ -280,6 +282,34 @@ export function scheduledSparkApplicationCrd(): CustomResourceDefinition {
   });
 }
 
-export function allCrds(): CustomResourceDefinition[] {
+export function sparkQueueCrd(): CustomResourceDefinition {
+  return customResourceDefinition({
+    group: SPARKPLANE_GROUP,
+    version: SPARKPLANE_VERSION,
+    scope: "Cluster",
+    names: SparkQueueNames,
+    spec: SparkQueueSpecSchema,
+    status: SparkQueueStatusSchema,
+    columns: [
+      { name: "Running", type: "integer", jsonPath: ".status.running" },
+      { name: "Waiting", type: "integer", jsonPath: ".status.waiting" },
+      { name: "CPU Used", type: "string", jsonPath: ".status.used.cpu" },
+      { name: "CPU Quota", type: "string", jsonPath: ".spec.quota.cpu" },
+      { name: "Memory Used", type: "string", jsonPath: ".status.used.memory" },
+      { name: "Memory Quota", type: "string", jsonPath: ".spec.quota.memory" },
+      { name: "Priority", type: "integer", jsonPath: ".spec.priority", priority: 1 },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ],
+    description:
+      "SparkQueue admits SparkApplications that name it (spec.batchSchedulerOptions.queue) whole, within its quota, in order.",
+  });
+}
+
+/** The sparkoperator.k8s.io CRDs (kubeflow's API). */
+export function sparkOperatorCrds(): CustomResourceDefinition[] {
   return [sparkApplicationCrd(), scheduledSparkApplicationCrd()];
+}
+
+export function allCrds(): CustomResourceDefinition[] {
+  return [...sparkOperatorCrds(), sparkQueueCrd()];
 }

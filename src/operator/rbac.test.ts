@@ -54,6 +54,7 @@ describe("RBAC rules", () => {
       "deletecollection",
       "get",
       "list",
+      "patch",
       "watch",
     ]);
     assert.deepEqual(verbsOn(OPERATOR_RULES, "", "events"), ["create", "patch"]);

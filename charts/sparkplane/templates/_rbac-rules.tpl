@@ -21,7 +21,7 @@
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "watch", "get", "create", "delete", "deletecollection"]
+  verbs: ["list", "watch", "get", "create", "patch", "delete", "deletecollection"]
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "get", "create", "delete"]
@@ -34,6 +34,18 @@
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- end }}
+
+{{- define "sparkplane.rules.cluster" }}
+- apiGroups: ["sparkplane.io"]
+  resources: ["sparkqueues"]
+  verbs: ["list", "watch"]
+- apiGroups: ["sparkplane.io"]
+  resources: ["sparkqueues/status"]
+  verbs: ["patch"]
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["list", "watch"]
 {{- end }}
 
 {{- define "sparkplane.rules.leaderElection" }}
