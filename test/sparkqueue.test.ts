@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
 import {
+  QUEUE_CONDITION,
   SchedulingGate,
   SPARKPLANE_GROUP,
   SPARKPLANE_VERSION,
@@ -99,6 +100,13 @@ describe("SparkQueue: gang admission through the driver's scheduling gate", { ti
         });
         assert.ok(events.includes("Normal/SparkQueueWaiting"));
         assert.ok((await h.events("q1")).includes("Normal/SparkQueueAdmitted"));
+        const waitingPod = await h.until("q2's driver says why it waits", async () => {
+          const pod = (await drivers()).find((p) => p.metadata?.labels?.[OperatorLabel.AppName] === "q2");
+          return pod?.status?.conditions?.find((c) => c.type === QUEUE_CONDITION) ? pod : undefined;
+        });
+        const condition = waitingPod.status!.conditions!.find((c) => c.type === QUEUE_CONDITION)!;
+        assert.equal(condition.status, "False");
+        assert.match(condition.message ?? "", /^next in queue .*: needs 2 CPU; .* 1 CPU free of 3 CPU/);
       }
       // A second look a moment later: nothing else slipped in.
       await new Promise((r) => setTimeout(r, 300));

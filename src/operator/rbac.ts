@@ -80,6 +80,10 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
       "(controllers/sparkapplication/actions.ts deleteDriverResources).",
   },
   {
+    rule: { apiGroups: [""], resources: ["pods/status"], verbs: ["patch"] },
+    why: "A waiting driver's sparkplane.io/QueueAdmitted condition saying why (controllers/sparkqueue/controller.ts markPod).",
+  },
+  {
     rule: { apiGroups: [""], resources: ["services"], verbs: ["list", "watch", "get", "create", "delete"] },
     why:
       "list/watch: the informer of the operator's Services (controllers/caches.ts) and the clean-up by label " +

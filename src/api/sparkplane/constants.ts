@@ -36,3 +36,6 @@ export const QueueEventReason = {
   Refused: "SparkQueueRefused",
   QueueNotFound: "SparkQueueNotFound",
 } as const;
+
+/** The pod condition on a queued driver while it waits (status False, the reason and why). */
+export const QUEUE_CONDITION = `${SPARKPLANE_GROUP}/QueueAdmitted`;

@@ -22,6 +22,7 @@ import type { KubeLog } from "../../../kube/log.js";
 import { isConflict, isNotFound } from "../../../kube/retry.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import { SparkLabel, SparkRole } from "../../../spark/constants.js";
+import { mapLimit } from "../../../util/map-limit.js";
 import {
   type AdmissionDecision,
   type ClusterCapacity,
@@ -56,6 +57,8 @@ export interface SparkQueueControllerDeps {
 /** The one key: every reconcile decides for all queues. */
 export const ALL_QUEUES = "*";
 const STATUS_LIST_LIMIT = 100;
+const ADMIT_CONCURRENCY = 16;
+const STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 const MIB = 1024 * 1024;
 
 interface Candidate extends QueuedApp {
@@ -73,7 +76,14 @@ export class SparkQueueController {
     { generation: number | undefined; demand: AppDemand | undefined }
   >();
 
+  private statusWrites: Promise<unknown> | undefined;
+
   constructor(private readonly d: SparkQueueControllerDeps) {}
+
+  /** Waits for status writes in flight (on stop). */
+  async flush(): Promise<void> {
+    await this.statusWrites;
+  }
 
   async reconcile(_key: string): Promise<ReconcileResult | undefined> {
     const queues = this.d.queues();
@@ -88,14 +98,23 @@ export class SparkQueueController {
       ...(this.d.nodes ? { capacity: clusterCapacity(this.d.nodes()) } : {}),
     });
     const byKey = new Map(candidates.map((c) => [c.key, c]));
-    let retry = false;
-    for (const key of decision.admit) {
-      const candidate = byKey.get(key)!;
-      if (!(await this.admit(candidate))) retry = true;
-    }
+    // Admissions are independent pod patches: sent together, a burst costs one round trip, not one each.
+    const admitted = await mapLimit(decision.admit, ADMIT_CONCURRENCY, (key) => this.admit(byKey.get(key)!));
+    const retry = admitted.includes(false);
     this.tell(decision, byKey);
-    await Promise.all(queues.map((q) => this.writeStatus(q, decision)));
-    return retry ? { requeueAfterMs: 200 } : undefined;
+    // Status writes stay off the admission path: one round of them at a time; a decision made meanwhile is
+    // written by the reconcile after (requeued), so the last status always reaches the server.
+    let statusPending = false;
+    if (this.statusWrites) statusPending = true;
+    else {
+      this.statusWrites = Promise.all(queues.map((q) => this.writeStatus(q, decision)))
+        .catch((err: Error) => this.d.log.warn({ err: err.message }, "cannot write SparkQueue status"))
+        .finally(() => {
+          this.statusWrites = undefined;
+        });
+    }
+    if (retry) return { requeueAfterMs: 200 };
+    return statusPending ? { requeueAfterMs: 500 } : undefined;
   }
 
   forget(key: string): void {

@@ -47,6 +47,13 @@ export const sparkQueueController: ControllerDefinition<SparkQueueControllerOpti
       onDelete: (o) => controller.forget(`${o.metadata?.namespace}/${o.metadata?.name}`),
     });
     nodes?.addHandlers({ onAdd: all, onUpdate: all, onDelete: all });
-    return queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
+    const started = queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
+    return {
+      ...started,
+      async stop() {
+        await started.stop();
+        await controller.flush();
+      },
+    };
   },
 };
