@@ -5,6 +5,7 @@
  * is listed with its file. Nothing here is cluster-scoped: the chart installs the CRDs and runs the operator
  * with --no-install-crds, so it needs no access to customresourcedefinitions.
  */
+import { RESOURCE_POLICY_GROUP, ResourcePolicyNames } from "../api/resourcepolicy/constants.js";
 import { GROUP, ScheduledSparkApplicationNames, SparkApplicationNames } from "../api/v1beta2/constants.js";
 
 export interface PolicyRule {
@@ -69,9 +70,12 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
     rule: {
       apiGroups: [""],
       resources: ["pods"],
-      verbs: ["list", "watch", "get", "create", "delete", "deletecollection"],
+      verbs: ["list", "watch", "get", "create", "update", "delete", "deletecollection"],
     },
     why:
+      "update: the placement controller writes a gated pod's unit (node selection, annotations) and removes " +
+      "its sparkplane.io/placement gate in one PUT with the resourceVersion read; list: it counts a namespace's " +
+      "pods per unit from the API server (controllers/resourcepolicy/controller.ts). " +
       "list/watch: the informer of Spark pods (label spark-role, controllers/caches.ts). create/get: the driver pod, " +
       "created if absent and read back when it exists (submitters/native.ts ensure). delete/deletecollection: " +
       "a run's driver by name and its pods by label on retry, spec change and deletion " +
@@ -93,6 +97,20 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
   {
     rule: { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "create"] },
     why: "On-demand claims of the driver's volumes, owned by the driver pod (submitters/native.ts ensure).",
+  },
+  {
+    rule: {
+      apiGroups: [RESOURCE_POLICY_GROUP],
+      resources: [ResourcePolicyNames.plural],
+      verbs: ["list", "watch"],
+    },
+    why: "The ResourcePolicy informer: the placement gate provider and controller (controllers/resourcepolicy/index.ts, provider.ts).",
+  },
+  {
+    rule: { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch"] },
+    why:
+      "The node informer of the placement controller: which nodes each ResourcePolicy unit has and their free " +
+      "capacity (controllers/resourcepolicy/index.ts). Nodes are cluster-scoped: only the ClusterRole grants this.",
   },
   {
     rule: { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },

@@ -25,10 +25,15 @@ function asPlainJson(resource: ResourceType): ResourceType {
   return plain;
 }
 
-/** Cached pods: metadata (without managedFields) and status. */
+/** Cached pods: metadata (without managedFields), status, and of the spec only the scheduling gates. */
 function withoutSpec(raw: KubernetesObject): KubernetesObject {
-  const { spec: _spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: unknown };
-  return rest;
+  const { spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & {
+    spec?: { schedulingGates?: { name: string }[] };
+  };
+  // The placement controller finds the pods it must place by their gates.
+  return spec?.schedulingGates?.length
+    ? ({ ...rest, spec: { schedulingGates: spec.schedulingGates } } as KubernetesObject)
+    : rest;
 }
 
 /** Cached Services: metadata (without managedFields) and the cluster IP (status.driverInfo.webUIAddress). */
