@@ -31,11 +31,13 @@ describe("RBAC rules", () => {
     }
   });
 
-  it("never touch secrets, nodes, namespaces or CRDs (the chart installs the CRDs)", () => {
+  it("never touch secrets, namespaces or CRDs (the chart installs the CRDs); nodes are only read", () => {
     const resources = all.flatMap(({ rule }) => rule.resources);
-    for (const forbidden of ["secrets", "nodes", "namespaces", "customresourcedefinitions"]) {
+    for (const forbidden of ["secrets", "namespaces", "customresourcedefinitions"]) {
       assert.ok(!resources.includes(forbidden), forbidden);
     }
+    // The placement controller's node informer: which nodes each ResourcePolicy unit has.
+    assert.deepEqual(verbsOn(OPERATOR_RULES, "", "nodes"), ["list", "watch"]);
   });
 
   it("the operator writes SparkApplication status through the subresource only, and never replaces an app", () => {
@@ -54,6 +56,7 @@ describe("RBAC rules", () => {
       "deletecollection",
       "get",
       "list",
+      "update",
       "watch",
     ]);
     assert.deepEqual(verbsOn(OPERATOR_RULES, "", "events"), ["create", "patch"]);

@@ -18,7 +18,8 @@ import { apiStatusCode } from "../../../kube/retry.js";
 export const SERVED_BY_ANNOTATION = `${SPARKPLANE_GROUP}/served-by`;
 export const SERVED_BY_SPARKPLANE = "sparkplane";
 
-export type CrdOwnership = "ours" | "foreign" | "absent";
+/** unreadable: no RBAC to read CRDs (the chart: --no-install-crds), so placement stays off. */
+export type CrdOwnership = "ours" | "foreign" | "absent" | "unreadable";
 
 export function ourResourcePolicyCrd(): V1CustomResourceDefinition {
   const crd = loadYaml<V1CustomResourceDefinition>(renderCrdYaml(resourcePolicyCrd()));
@@ -35,7 +36,9 @@ export async function resourcePolicyCrdOwnership(kc: KubeConfig): Promise<CrdOwn
     const crd = await kc.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name });
     return crd.metadata?.annotations?.[SERVED_BY_ANNOTATION] === SERVED_BY_SPARKPLANE ? "ours" : "foreign";
   } catch (err) {
-    if (apiStatusCode(err) === 404 || (err as { code?: number }).code === 404) return "absent";
+    const code = apiStatusCode(err) ?? (err as { code?: number }).code;
+    if (code === 404) return "absent";
+    if (code === 403) return "unreadable";
     throw err;
   }
 }
@@ -49,7 +52,7 @@ export async function ensureResourcePolicyCrd(
   install: boolean,
 ): Promise<{ active: boolean; ownership: CrdOwnership }> {
   const ownership = await resourcePolicyCrdOwnership(kc);
-  if (ownership === "foreign") return { active: false, ownership };
+  if (ownership === "foreign" || ownership === "unreadable") return { active: false, ownership };
   if (ownership === "absent" && !install) return { active: false, ownership };
   await ensureCustomResourceDefinitions(kc, [ourResourcePolicyCrd()]);
   return { active: true, ownership };

@@ -51,7 +51,10 @@ export const placementController: ControllerDefinition<PlacementControllerOption
             ),
         });
       } else {
-        ctx.log.info({}, "ResourcePolicy CRD absent and not installed (--no-install-crds): placement off");
+        ctx.log.info(
+          { ownership },
+          "ResourcePolicy CRD absent and not installed, or CRDs not readable (--no-install-crds): placement off",
+        );
       }
       return idle;
     }
