@@ -128,7 +128,10 @@ describe("CRDs", () => {
     it(`${crd.spec.names.kind}: is namespaced, served and stored as v1beta2 with a status subresource`, () => {
       assert.equal(crd.metadata.name, `${crd.spec.names.plural}.sparkoperator.k8s.io`);
       // *.k8s.io is a protected group: without the approval annotation the CRD is refused.
-      assert.match(crd.metadata.annotations?.["api-approved.kubernetes.io"] ?? "", /^(https:\/\/|unapproved)/);
+      assert.match(
+        crd.metadata.annotations?.["api-approved.kubernetes.io"] ?? "",
+        /^(https:\/\/|unapproved)/,
+      );
       assert.equal(crd.spec.scope, "Namespaced");
       assert.equal(crd.spec.versions.length, 1);
       const [version] = crd.spec.versions;

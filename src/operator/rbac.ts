@@ -107,6 +107,12 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
     why: "The ResourcePolicy informer: the placement gate provider and controller (controllers/resourcepolicy/index.ts, provider.ts).",
   },
   {
+    rule: { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "delete"] },
+    why:
+      "The placement lock: a Lease (sparkplane-placement) that exists while one process decides and writes a " +
+      "namespace's placements, so no two replicas admit one slot twice (controllers/resourcepolicy/lock.ts).",
+  },
+  {
     rule: { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch"] },
     why:
       "The node informer of the placement controller: which nodes each ResourcePolicy unit has and their free " +

@@ -5,7 +5,7 @@
  * and the gate's removal in one update carrying the pod's resourceVersion (a 409 is retried by the queue).
  * Decisions for one namespace are made one at a time, so this process never admits two pods into one slot.
  */
-import type { CoreV1Api, KubernetesObject, V1Node, V1Pod } from "@kubernetes/client-node";
+import type { CoordinationV1Api, CoreV1Api, KubernetesObject, V1Node, V1Pod } from "@kubernetes/client-node";
 import type { ResourcePolicy } from "../../../api/resourcepolicy/resourcepolicy.js";
 import { API_VERSION, OperatorLabel, SparkApplicationNames } from "../../../api/v1beta2/constants.js";
 import type { InvolvedObject } from "../../../kube/events.js";
@@ -19,9 +19,13 @@ import {
   PlacementEventReason,
   policyFor,
 } from "./decide/index.js";
+import { LockBusy, withNamespaceLock } from "./lock.js";
 
 export interface PlacementControllerDeps {
   core: CoreV1Api;
+  coord: CoordinationV1Api;
+  /** Names this process in the namespace lock. */
+  identity: string;
   policies: () => ResourcePolicy[];
   nodes: () => V1Node[];
   events: { event(o: InvolvedObject, type: "Normal" | "Warning", reason: string, message: string): void };
@@ -40,7 +44,16 @@ export class PlacementController {
   reconcile(key: string): Promise<ReconcileResult | undefined> {
     const namespace = key.split("/")[0]!;
     const previous = this.locks.get(namespace) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.place(key));
+    const run = previous
+      .catch(() => undefined)
+      .then(() =>
+        withNamespaceLock(this.d.coord, namespace, this.d.identity, this.now, () => this.place(key)),
+      )
+      .catch((err) => {
+        // Another process is placing in this namespace: come back once it is done.
+        if (err instanceof LockBusy) return { requeueAfterMs: 200 };
+        throw err;
+      });
     this.locks.set(namespace, run);
     void run
       .finally(() => {

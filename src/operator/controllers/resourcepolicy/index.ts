@@ -3,7 +3,9 @@
  * at start whether sparkplane places here (see crd.ts), then watches gated Spark pods, nodes and policies;
  * any change to nodes or policies re-examines every gated pod.
  */
-import type { KubernetesObject, V1Node } from "@kubernetes/client-node";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { CoordinationV1Api, type KubernetesObject, type V1Node } from "@kubernetes/client-node";
 import type { ResourcePolicy } from "../../../api/resourcepolicy/resourcepolicy.js";
 import { SPARK_PODS } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
@@ -63,6 +65,8 @@ export const placementController: ControllerDefinition<PlacementControllerOption
     const nodes = ctx.informers.informer(NODES);
     const controller = new PlacementController({
       core: ctx.clients.core,
+      coord: ctx.kc.makeApiClient(CoordinationV1Api),
+      identity: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       policies: () => policies.list() as unknown as ResourcePolicy[],
       nodes: () => nodes.list() as unknown as V1Node[],
       events: ctx.events,
