@@ -10,6 +10,8 @@ import {
   ResourcePolicyNames,
 } from "./resourcepolicy/constants.js";
 import { ResourcePolicySpecSchema, ResourcePolicyStatusSchema } from "./resourcepolicy/resourcepolicy.js";
+import { SPARKPLANE_GROUP, SPARKPLANE_VERSION, SparkQueueNames } from "./sparkplane/constants.js";
+import { SparkQueueSpecSchema, SparkQueueStatusSchema } from "./sparkplane/sparkqueue.js";
 import {
   GROUP,
   ScheduledSparkApplicationNames,
@@ -307,6 +309,34 @@ export function resourcePolicyCrd(): CustomResourceDefinition {
   });
 }
 
-export function allCrds(): CustomResourceDefinition[] {
+export function sparkQueueCrd(): CustomResourceDefinition {
+  return customResourceDefinition({
+    group: SPARKPLANE_GROUP,
+    version: SPARKPLANE_VERSION,
+    scope: "Cluster",
+    names: SparkQueueNames,
+    spec: SparkQueueSpecSchema,
+    status: SparkQueueStatusSchema,
+    columns: [
+      { name: "Running", type: "integer", jsonPath: ".status.running" },
+      { name: "Waiting", type: "integer", jsonPath: ".status.waiting" },
+      { name: "CPU Used", type: "string", jsonPath: ".status.used.cpu" },
+      { name: "CPU Quota", type: "string", jsonPath: ".spec.quota.cpu" },
+      { name: "Memory Used", type: "string", jsonPath: ".status.used.memory" },
+      { name: "Memory Quota", type: "string", jsonPath: ".spec.quota.memory" },
+      { name: "Priority", type: "integer", jsonPath: ".spec.priority", priority: 1 },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ],
+    description:
+      "SparkQueue admits SparkApplications that name it (spec.batchSchedulerOptions.queue) whole, within its quota, in order.",
+  });
+}
+
+/** The sparkoperator.k8s.io CRDs (kubeflow's API). */
+export function sparkOperatorCrds(): CustomResourceDefinition[] {
   return [sparkApplicationCrd(), scheduledSparkApplicationCrd()];
+}
+
+export function allCrds(): CustomResourceDefinition[] {
+  return [...sparkOperatorCrds(), sparkQueueCrd()];
 }

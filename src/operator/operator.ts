@@ -14,13 +14,15 @@ import {
   type SparkApplicationControllerOptions,
   sparkApplicationController,
 } from "./controllers/sparkapplication/index.js";
+import { type SparkQueueControllerOptions, sparkQueueController } from "./controllers/sparkqueue/index.js";
 import { ensureCrds } from "./crds.js";
 import { startOperatorHttp } from "./http.js";
 import { type AppMetricsConfig, OperatorMetrics } from "./metrics.js";
 
 export interface OperatorOptions
   extends SparkApplicationControllerOptions,
-    ScheduledSparkApplicationControllerOptions {
+    ScheduledSparkApplicationControllerOptions,
+    SparkQueueControllerOptions {
   kc: KubeConfig;
   submitter: "native" | "spark-submit";
   metricsPort: number;
@@ -39,6 +41,7 @@ export const CONTROLLERS: readonly ControllerDefinition<OperatorOptions>[] = [
   placementController,
   sparkApplicationController,
   scheduledSparkApplicationController,
+  sparkQueueController,
 ];
 
 export interface RunningOperator {

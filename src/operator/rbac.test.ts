@@ -31,13 +31,11 @@ describe("RBAC rules", () => {
     }
   });
 
-  it("never touch secrets, namespaces or CRDs (the chart installs the CRDs); nodes are only read", () => {
+  it("never touch secrets, nodes, namespaces or CRDs (the chart installs the CRDs)", () => {
     const resources = all.flatMap(({ rule }) => rule.resources);
-    for (const forbidden of ["secrets", "namespaces", "customresourcedefinitions"]) {
+    for (const forbidden of ["secrets", "nodes", "namespaces", "customresourcedefinitions"]) {
       assert.ok(!resources.includes(forbidden), forbidden);
     }
-    // The placement controller's node informer: which nodes each ResourcePolicy unit has.
-    assert.deepEqual(verbsOn(OPERATOR_RULES, "", "nodes"), ["list", "watch"]);
   });
 
   it("the operator writes SparkApplication status through the subresource only, and never replaces an app", () => {
@@ -56,6 +54,7 @@ describe("RBAC rules", () => {
       "deletecollection",
       "get",
       "list",
+      "patch",
       "update",
       "watch",
     ]);

@@ -21,7 +21,7 @@
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "watch", "get", "create", "update", "delete", "deletecollection"]
+  verbs: ["list", "watch", "get", "create", "update", "patch", "delete", "deletecollection"]
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "get", "create", "delete"]
@@ -38,11 +38,20 @@
   resources: ["leases"]
   verbs: ["get", "create", "delete"]
 - apiGroups: [""]
-  resources: ["nodes"]
-  verbs: ["list", "watch"]
-- apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- end }}
+
+{{- define "sparkplane.rules.cluster" }}
+- apiGroups: ["sparkplane.io"]
+  resources: ["sparkqueues"]
+  verbs: ["list", "watch"]
+- apiGroups: ["sparkplane.io"]
+  resources: ["sparkqueues/status"]
+  verbs: ["patch"]
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["list", "watch"]
 {{- end }}
 
 {{- define "sparkplane.rules.leaderElection" }}

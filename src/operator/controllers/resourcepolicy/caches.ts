@@ -1,7 +1,6 @@
-/** The placement controller's caches: ResourcePolicies and nodes (Spark pods come from the shared cache). */
+/** The placement controller's cache of ResourcePolicies (pods and nodes come from the shared caches). */
 import { RESOURCE_POLICY_API_VERSION, ResourcePolicyNames } from "../../../api/resourcepolicy/constants.js";
 import type { InformerSpec } from "../../../kube/informer-registry.js";
-import { Resources } from "../../../kube/resource.js";
 
 export const RESOURCE_POLICIES: InformerSpec = {
   key: "resourcepolicies",
@@ -11,5 +10,3 @@ export const RESOURCE_POLICIES: InformerSpec = {
     plural: ResourcePolicyNames.plural,
   },
 };
-
-export const NODES: InformerSpec = { key: "nodes", resource: Resources.nodes };
