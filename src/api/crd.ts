@@ -4,6 +4,12 @@
  * TypeBox-only keywords dropped, literal unions as `enum`, records as `additionalProperties`.
  */
 import type { TSchema } from "@sinclair/typebox";
+import {
+  RESOURCE_POLICY_GROUP,
+  RESOURCE_POLICY_VERSION,
+  ResourcePolicyNames,
+} from "./resourcepolicy/constants.js";
+import { ResourcePolicySpecSchema, ResourcePolicyStatusSchema } from "./resourcepolicy/resourcepolicy.js";
 import { SPARKPLANE_GROUP, SPARKPLANE_VERSION, SparkQueueNames } from "./sparkplane/constants.js";
 import { SparkQueueSpecSchema, SparkQueueStatusSchema } from "./sparkplane/sparkqueue.js";
 import {
@@ -279,6 +285,27 @@ export function scheduledSparkApplicationCrd(): CustomResourceDefinition {
       { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
     ],
     description: "ScheduledSparkApplication creates SparkApplications from a template on a cron schedule.",
+  });
+}
+
+/**
+ * ACK's ResourcePolicy, served by sparkplane where ACK's scheduler is absent. Not among `allCrds`: the
+ * operator creates it only when no such CRD exists (on ACK, ACK's own stays), never replaces a foreign one.
+ */
+export function resourcePolicyCrd(): CustomResourceDefinition {
+  return customResourceDefinition({
+    group: RESOURCE_POLICY_GROUP,
+    version: RESOURCE_POLICY_VERSION,
+    scope: "Namespaced",
+    names: ResourcePolicyNames,
+    spec: ResourcePolicySpecSchema,
+    status: ResourcePolicyStatusSchema,
+    columns: [
+      { name: "Strategy", type: "string", jsonPath: ".spec.strategy" },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ],
+    description:
+      "ResourcePolicy (ACK's API) places the pods it selects in ordered units of nodes, each up to a pod maximum.",
   });
 }
 

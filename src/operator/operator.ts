@@ -5,6 +5,7 @@ import { LeaderElector } from "../kube/leader-election.js";
 import { SPARK_APPLICATIONS } from "./controllers/caches.js";
 import type { ControllerDefinition } from "./controllers/controller.js";
 import { type ControllerManager, registerControllers } from "./controllers/manager.js";
+import { placementController } from "./controllers/resourcepolicy/index.js";
 import {
   type ScheduledSparkApplicationControllerOptions,
   scheduledSparkApplicationController,
@@ -36,6 +37,8 @@ export interface OperatorOptions
 
 /** Every controller of the operator; they share informers, metrics, the HTTP endpoints and one Lease. */
 export const CONTROLLERS: readonly ControllerDefinition<OperatorOptions>[] = [
+  // First: its start decides whether placement is on, which its gate provider reads in the next one's start.
+  placementController,
   sparkApplicationController,
   scheduledSparkApplicationController,
   sparkQueueController,

@@ -55,6 +55,7 @@ describe("RBAC rules", () => {
       "get",
       "list",
       "patch",
+      "update",
       "watch",
     ]);
     assert.deepEqual(verbsOn(OPERATOR_RULES, "", "events"), ["create", "patch"]);

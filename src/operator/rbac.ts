@@ -5,6 +5,7 @@
  * is listed with its file. Only `CLUSTER_RULES` are cluster-scoped (SparkQueues and Nodes): the chart installs
  * the CRDs and runs the operator with --no-install-crds, so it needs no access to customresourcedefinitions.
  */
+import { RESOURCE_POLICY_GROUP, ResourcePolicyNames } from "../api/resourcepolicy/constants.js";
 import { SPARKPLANE_GROUP, SparkQueueNames } from "../api/sparkplane/constants.js";
 import { GROUP, ScheduledSparkApplicationNames, SparkApplicationNames } from "../api/v1beta2/constants.js";
 
@@ -70,9 +71,12 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
     rule: {
       apiGroups: [""],
       resources: ["pods"],
-      verbs: ["list", "watch", "get", "create", "patch", "delete", "deletecollection"],
+      verbs: ["list", "watch", "get", "create", "update", "patch", "delete", "deletecollection"],
     },
     why:
+      "update: the placement controller writes a gated pod's unit (node selection, annotations) and removes " +
+      "its sparkplane.io/placement gate in one PUT with the resourceVersion read; list: it counts a namespace's " +
+      "pods per unit from the API server (controllers/resourcepolicy/controller.ts). " +
       "list/watch: the informer of Spark pods (label spark-role, controllers/caches.ts). create/get: the driver pod, " +
       "created if absent and read back when it exists (submitters/native.ts ensure). patch: a queued driver's " +
       "scheduling gate removed on admission (controllers/sparkqueue/controller.ts admit). delete/deletecollection: " +
@@ -101,6 +105,20 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
     why: "On-demand claims of the driver's volumes, owned by the driver pod (submitters/native.ts ensure).",
   },
   {
+    rule: {
+      apiGroups: [RESOURCE_POLICY_GROUP],
+      resources: [ResourcePolicyNames.plural],
+      verbs: ["list", "watch"],
+    },
+    why: "The ResourcePolicy informer: the placement gate provider and controller (controllers/resourcepolicy/index.ts, provider.ts).",
+  },
+  {
+    rule: { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "delete"] },
+    why:
+      "The placement lock: a Lease (sparkplane-placement) that exists while one process decides and writes a " +
+      "namespace's placements, so no two replicas admit one slot twice (controllers/resourcepolicy/lock.ts).",
+  },
+  {
     rule: { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
     why:
       "Events on SparkApplications and ScheduledSparkApplications (kube/events.ts EventRecorder): create, " +
@@ -124,7 +142,9 @@ export const CLUSTER_RULES: readonly ExplainedRule[] = [
   },
   {
     rule: { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch"] },
-    why: "The Node informer (controllers/caches.ts NODES): the allocatable capacity queued apps are admitted into.",
+    why:
+      "The Node informer (controllers/caches.ts NODES): the allocatable capacity queued apps are admitted into, " +
+      "and which nodes each ResourcePolicy unit has and their free capacity (controllers/resourcepolicy/index.ts).",
   },
 ];
 
