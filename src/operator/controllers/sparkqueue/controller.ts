@@ -8,6 +8,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { parseKubernetesQuantity } from "../../../api/quantity.js";
 import {
+  QUEUE_CONDITION,
   QueueEventReason,
   SPARKPLANE_API_VERSION,
   SparkQueueNames,
@@ -210,6 +211,31 @@ export class SparkQueueController {
         reason,
         message,
       );
+      void this.markPod(candidate.pod, reason, message);
+    }
+  }
+
+  /** The wait, on the driver pod as a condition (what `kubectl describe pod` and `sparkplane describe` show). */
+  private async markPod(pod: CachedPod, reason: string, message: string): Promise<void> {
+    const meta = pod.metadata ?? {};
+    const path = `${namespacedPath("v1", meta.namespace ?? "default", "pods", meta.name ?? "")}/status`;
+    const condition = {
+      type: QUEUE_CONDITION,
+      status: "False",
+      reason,
+      message,
+      lastTransitionTime: new Date(this.d.now?.() ?? Date.now()).toISOString().replace(/\.\d+Z$/, "Z"),
+    };
+    try {
+      await this.d.json.request(
+        "PATCH",
+        path,
+        { status: { conditions: [condition] } },
+        STRATEGIC_MERGE_PATCH,
+      );
+    } catch (err) {
+      if (!isNotFound(err))
+        this.d.log.warn({ pod: meta.name, err: (err as Error).message }, "cannot mark the pod");
     }
   }
 
