@@ -104,7 +104,8 @@ describe("CRDs on kube-apiserver", { skip }, () => {
     for (const file of readdirSync(SEEDS).filter((name) => name.endsWith(".yaml"))) {
       const app = parse(readFileSync(new URL(file, SEEDS), "utf8")) as SparkApplication;
       if (app.kind !== "SparkApplication") continue; // seed 004's ResourcePolicy is kept there too
-      const name = `seed-${app.metadata.name}`;
+      // Named after the file: two seeds may share an app name.
+      const name = `seed-${file.replace(/\.yaml$/, "").replace(/[^a-z0-9-]/g, "-")}`;
       const stored = await roundTrip(apps, { ...app, metadata: { name } }, name);
       assert.deepEqual(stored.spec, app.spec, file);
     }
