@@ -1,6 +1,6 @@
 /**
  * The chart's identities on a test cluster: its ServiceAccounts, Roles and RoleBindings for one job
- * namespace, rendered by the provisioned helm and applied; and a kubeconfig that authenticates as one of the
+ * namespace and its ClusterRole for what no namespace holds (SparkQueues, Nodes), rendered by the provisioned helm and applied; and a kubeconfig that authenticates as one of the
  * ServiceAccounts (a TokenRequest token), so an operator in the test process has exactly the chart's access.
  */
 import assert from "node:assert/strict";
@@ -40,7 +40,9 @@ export function applyChartIdentity(cluster: TestCluster, namespace: string, full
   );
   const identity = rendered
     .split(/^---$/m)
-    .filter((doc) => /^kind: (ServiceAccount|Role|RoleBinding|Lease)$/m.test(doc))
+    .filter((doc) =>
+      /^kind: (ServiceAccount|Role|RoleBinding|ClusterRole|ClusterRoleBinding|Lease)$/m.test(doc),
+    )
     .join("\n---\n");
   const r = spawnSync(
     requireToolset().kube.kubectl,

@@ -21,7 +21,12 @@ import {
 import { isAlreadyExists } from "../src/kube/retry.js";
 import { requireHelm } from "../src/local/provision/helm.js";
 import { requireToolset } from "../src/local/provision/index.js";
-import { leaderElectionRules, OPERATOR_RULES, SPARK_DRIVER_RULES } from "../src/operator/rbac.js";
+import {
+  CLUSTER_RULES,
+  leaderElectionRules,
+  OPERATOR_RULES,
+  SPARK_DRIVER_RULES,
+} from "../src/operator/rbac.js";
 import { freshNamespace, testCluster } from "./cluster.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -80,11 +85,23 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
       assert.ok(args.includes(flag), `${flag} in ${args.join(" ")}`);
     }
     assert.ok(args.includes("--metrics-host=$(POD_IP)") && args.includes("--metrics-port=8080"));
-    assert.deepEqual(one(manifests, "ClusterRole").rules, plain(OPERATOR_RULES));
-    const binding = one(manifests, "ClusterRoleBinding") as Manifest & { subjects: unknown[] };
-    assert.deepEqual(binding.subjects, [
-      { kind: "ServiceAccount", name: "sparkplane-controller", namespace: "sparkplane" },
-    ]);
+    const clusterRoles = manifests.filter((m) => m.kind === "ClusterRole") as (Manifest & {
+      rules: unknown;
+    })[];
+    assert.deepEqual(
+      clusterRoles.map((r) => [r.metadata.name, r.rules]),
+      [
+        ["sparkplane-controller", plain(OPERATOR_RULES)],
+        ["sparkplane-controller-cluster", plain(CLUSTER_RULES)],
+      ],
+    );
+    for (const binding of manifests.filter((m) => m.kind === "ClusterRoleBinding") as (Manifest & {
+      subjects: unknown[];
+    })[]) {
+      assert.deepEqual(binding.subjects, [
+        { kind: "ServiceAccount", name: "sparkplane-controller", namespace: "sparkplane" },
+      ]);
+    }
     const roles = manifests.filter((m) => m.kind === "Role");
     assert.deepEqual(roles.map((r) => r.metadata.name).sort(), [
       "sparkplane-controller-leader-election",
@@ -100,14 +117,26 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
       "sparkplane/sparkplane-controller",
       "sparkplane/sparkplane-spark",
     ]);
-    assert.equal(manifests.filter((m) => m.kind === "CustomResourceDefinition").length, 2);
+    const crds = manifests.filter((m) => m.kind === "CustomResourceDefinition").map((m) => m.metadata.name);
+    assert.deepEqual(crds.sort(), [
+      "scheduledsparkapplications.sparkoperator.k8s.io",
+      "sparkapplications.sparkoperator.k8s.io",
+      "sparkqueues.sparkplane.io",
+    ]);
     assert.ok(!manifests.some((m) => m.kind === "PodMonitor" || m.kind.includes("Webhook")));
   });
 
-  it("spark.jobNamespaces: a Role per job namespace, nothing cluster-wide, --namespaces", () => {
+  it("spark.jobNamespaces: a Role per job namespace, cluster-wide only the cluster rules, --namespaces", () => {
     const manifests = render("ops", ["--set", "spark.jobNamespaces={team-a,team-b}"]);
     assert.ok(operatorArgs(manifests, "ops").includes("--namespaces=team-a,team-b"));
-    assert.ok(!manifests.some((m) => m.kind === "ClusterRole" || m.kind === "ClusterRoleBinding"));
+    const clusterWide = manifests.filter((m) => m.kind === "ClusterRole") as (Manifest & {
+      rules: unknown;
+    })[];
+    assert.deepEqual(
+      clusterWide.map((r) => r.rules),
+      [plain(CLUSTER_RULES)],
+      "SparkQueues and Nodes only",
+    );
     for (const ns of ["team-a", "team-b"]) {
       const roles = manifests.filter((m) => m.kind === "Role" && m.metadata.namespace === ns);
       const byName = Object.fromEntries(roles.map((r) => [r.metadata.name, r.rules]));

@@ -9,6 +9,7 @@ import {
   NonStructuralSchemaError,
   scheduledSparkApplicationCrd,
   sparkApplicationCrd,
+  sparkQueueCrd,
   toStructuralSchema,
 } from "./crd.js";
 import { CRD_DIRECTORIES, crdManifests } from "./crd-manifests.js";
@@ -108,10 +109,15 @@ describe("CRDs", () => {
     const manifests = crdManifests();
     assert.deepEqual(
       manifests.map((manifest) => manifest.fileName),
-      ["sparkoperator.k8s.io_sparkapplications.yaml", "sparkoperator.k8s.io_scheduledsparkapplications.yaml"],
+      [
+        "sparkoperator.k8s.io_sparkapplications.yaml",
+        "sparkoperator.k8s.io_scheduledsparkapplications.yaml",
+        "sparkplane.io_sparkqueues.yaml",
+      ],
     );
+    const all = [...crds, sparkQueueCrd()];
     manifests.forEach((manifest, index) => {
-      assert.deepEqual(parse(manifest.content), crds[index]);
+      assert.deepEqual(parse(manifest.content), all[index]);
     });
   });
 
@@ -308,4 +314,31 @@ describe("toStructuralSchema", () => {
       assert.throws(() => toStructuralSchema(schema as never), NonStructuralSchemaError);
     });
   }
+});
+
+describe("SparkQueue CRD", () => {
+  const crd = sparkQueueCrd();
+  it("is cluster-scoped sparkplane.io/v1alpha1, needs no approval annotation, has a status subresource", () => {
+    assert.equal(crd.metadata.name, "sparkqueues.sparkplane.io");
+    assert.equal(crd.metadata.annotations, undefined);
+    assert.equal(crd.spec.scope, "Cluster");
+    assert.deepEqual(
+      crd.spec.versions.map((v) => [v.name, v.served, v.storage]),
+      [["v1alpha1", true, true]],
+    );
+    assert.deepEqual(crd.spec.versions[0]!.subresources, { status: {} });
+  });
+  it("takes quotas as quantities and shows used vs quota in kubectl get", () => {
+    const quota = at(rootSchema(crd), "spec.quota.cpu");
+    assert.equal(quota["x-kubernetes-int-or-string"], true);
+    const columns = crd.spec.versions[0]!.additionalPrinterColumns.map((c) => c.name);
+    assert.deepEqual(columns.slice(0, 6), [
+      "Running",
+      "Waiting",
+      "CPU Used",
+      "CPU Quota",
+      "Memory Used",
+      "Memory Quota",
+    ]);
+  });
 });

@@ -5,6 +5,14 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import {
+  RESOURCE_POLICY_GROUP,
+  RESOURCE_POLICY_VERSION,
+  ResourcePolicyNames,
+} from "./resourcepolicy/constants.js";
+import { ResourcePolicySpecSchema, ResourcePolicyStatusSchema } from "./resourcepolicy/resourcepolicy.js";
+import { SPARKPLANE_GROUP, SPARKPLANE_VERSION, SparkQueueNames } from "./sparkplane/constants.js";
+import { SparkQueueSpecSchema, SparkQueueStatusSchema } from "./sparkplane/sparkqueue.js";
+import {
   GROUP,
   ScheduledSparkApplicationNames,
   SparkApplicationNames,
@@ -280,6 +288,55 @@ export function scheduledSparkApplicationCrd(): CustomResourceDefinition {
   });
 }
 
-export function allCrds(): CustomResourceDefinition[] {
+/**
+ * ACK's ResourcePolicy, served by sparkplane where ACK's scheduler is absent. Not among `allCrds`: the
+ * operator creates it only when no such CRD exists (on ACK, ACK's own stays), never replaces a foreign one.
+ */
+export function resourcePolicyCrd(): CustomResourceDefinition {
+  return customResourceDefinition({
+    group: RESOURCE_POLICY_GROUP,
+    version: RESOURCE_POLICY_VERSION,
+    scope: "Namespaced",
+    names: ResourcePolicyNames,
+    spec: ResourcePolicySpecSchema,
+    status: ResourcePolicyStatusSchema,
+    columns: [
+      { name: "Strategy", type: "string", jsonPath: ".spec.strategy" },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ],
+    description:
+      "ResourcePolicy (ACK's API) places the pods it selects in ordered units of nodes, each up to a pod maximum.",
+  });
+}
+
+export function sparkQueueCrd(): CustomResourceDefinition {
+  return customResourceDefinition({
+    group: SPARKPLANE_GROUP,
+    version: SPARKPLANE_VERSION,
+    scope: "Cluster",
+    names: SparkQueueNames,
+    spec: SparkQueueSpecSchema,
+    status: SparkQueueStatusSchema,
+    columns: [
+      { name: "Running", type: "integer", jsonPath: ".status.running" },
+      { name: "Waiting", type: "integer", jsonPath: ".status.waiting" },
+      { name: "CPU Used", type: "string", jsonPath: ".status.used.cpu" },
+      { name: "CPU Quota", type: "string", jsonPath: ".spec.quota.cpu" },
+      { name: "Memory Used", type: "string", jsonPath: ".status.used.memory" },
+      { name: "Memory Quota", type: "string", jsonPath: ".spec.quota.memory" },
+      { name: "Priority", type: "integer", jsonPath: ".spec.priority", priority: 1 },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ],
+    description:
+      "SparkQueue admits SparkApplications that name it (spec.batchSchedulerOptions.queue) whole, within its quota, in order.",
+  });
+}
+
+/** The sparkoperator.k8s.io CRDs (kubeflow's API). */
+export function sparkOperatorCrds(): CustomResourceDefinition[] {
   return [sparkApplicationCrd(), scheduledSparkApplicationCrd()];
+}
+
+export function allCrds(): CustomResourceDefinition[] {
+  return [...sparkOperatorCrds(), sparkQueueCrd()];
 }

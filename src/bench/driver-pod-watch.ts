@@ -2,7 +2,7 @@ import { OperatorLabel } from "../api/v1beta2/constants.js";
 import type { KubeHttp, WatchHandle } from "./kube-http.js";
 
 export interface DriverPodWatch {
-  /** App name -> when its first driver pod's ADDED event arrived (performance.now()). */
+  /** App name -> when its first driver pod's ADDED event (or, `ungated`, the event without gates) arrived (performance.now()). */
   readonly seenAt: Map<string, number>;
   /** Resolves once driver pods of `expected` apps were seen. */
   readonly allSeen: Promise<void>;
@@ -18,6 +18,8 @@ export async function watchDriverPods(
   namespace: string,
   expected: number,
   log: (line: string) => void,
+  /** Count a driver pod when none of its scheduling gates is left (ADDED or MODIFIED), not when it appears. */
+  ungated = false,
 ): Promise<DriverPodWatch> {
   const selector = encodeURIComponent("spark-role=driver");
   const podsPath = `/api/v1/namespaces/${namespace}/pods`;
@@ -32,9 +34,12 @@ export async function watchDriverPods(
   });
   let lastRv = list.metadata.resourceVersion;
   const onEvent = (type: string, obj: unknown, at: number) => {
-    const o = obj as { metadata?: { labels?: Record<string, string>; resourceVersion?: string } };
+    const o = obj as {
+      metadata?: { labels?: Record<string, string>; resourceVersion?: string };
+      spec?: { schedulingGates?: unknown[] };
+    };
     if (o.metadata?.resourceVersion) lastRv = o.metadata.resourceVersion;
-    if (type !== "ADDED") return;
+    if (ungated ? type === "DELETED" || (o.spec?.schedulingGates?.length ?? 0) > 0 : type !== "ADDED") return;
     const app = o.metadata?.labels?.[OperatorLabel.AppName];
     if (app && !seenAt.has(app)) {
       seenAt.set(app, at);

@@ -13,8 +13,8 @@ export function formatResult(r: SubmitBenchResult): string {
     const mode = run.mode === "rate" ? `${run.ratePerSec} apps/s` : `burst (${run.concurrency} in flight)`;
     lines.push(
       "",
-      `${run.submitter}: ${run.apps} apps, ${mode}, --workers ${run.workers}, node ${run.operatorNodeArgs.join(" ")}`,
-      `  driver pods            ${run.appsWithDriverPod}/${run.apps} in ${run.burstSeconds} s (creates took ${run.createSeconds} s, ${run.createErrors} errors)`,
+      `${run.submitter}${run.queue ? " through a SparkQueue" : ""}: ${run.apps} apps, ${mode}, --workers ${run.workers}, node ${run.operatorNodeArgs.join(" ")}`,
+      `  ${run.queue ? "admitted drivers      " : "driver pods           "} ${run.appsWithDriverPod}/${run.apps} in ${run.burstSeconds} s (creates took ${run.createSeconds} s, ${run.createErrors} errors)`,
       `  throughput             ${run.throughputAppsPerSec} apps/s (peak 5 s window ${run.peakThroughput5sAppsPerSec})`,
       `  latency (ms)           p50 ${run.latencyMs.p50}  p95 ${run.latencyMs.p95}  p99 ${run.latencyMs.p99}  max ${run.latencyMs.max}`,
       `  operator CPU           ${run.operatorCpuSeconds} s (${run.operatorCpuMsPerApp} ms/app; start-up ${run.operatorStartupCpuSeconds} s)`,

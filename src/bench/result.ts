@@ -32,6 +32,8 @@ export interface SubmitBenchOptions {
   timeoutMs?: number;
   /** GOGC of the control plane's Go processes (etcd, kube-apiserver, controller-manager, scheduler). */
   gogc?: number;
+  /** Apps name a SparkQueue (no quota reached): latency runs to the driver's queue gate removal. */
+  queue?: boolean;
   /** Keep the embedded cluster running afterwards (its state dir is printed). */
   keep: boolean;
   log: (line: string) => void;
@@ -45,6 +47,8 @@ export interface RunResult {
   /** Apps whose driver pod the watch saw. */
   appsWithDriverPod: number;
   mode: "burst" | "rate";
+  /** Through a SparkQueue: latency and throughput count admitted (ungated) driver pods. */
+  queue: boolean;
   ratePerSec: number | null;
   concurrency: number | null;
   workers: number;

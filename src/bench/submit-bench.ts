@@ -10,6 +10,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parse } from "yaml";
+import { SPARKPLANE_API_VERSION, SparkQueueNames } from "../api/sparkplane/constants.js";
 import { GROUP, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import { loadKubeConfig } from "../kube/config.js";
 import { down, status, up } from "../local/cluster.js";
@@ -168,6 +169,8 @@ function totalCpu(pid: number): number {
   }
 }
 
+const BENCH_QUEUE = "bench";
+
 function appTemplate(): Record<string, unknown> {
   return parse(readFileSync(join(examplesSourceDir(), "spark-pi.yaml"), "utf8")) as Record<string, unknown>;
 }
@@ -210,6 +213,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     `--submitter=${submitter}`,
     `--metrics-port=${port}`,
     "--log-level=warn",
+    ...(opts.queue ? ["--no-queue-capacity-check"] : []),
     ...opts.operatorArgs,
   ];
   log(`operator: node ${args.join(" ")}`);
@@ -229,7 +233,16 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     await waitReady(port, () => operatorGone, operatorLog);
     const startupCpu = totalCpu(pid);
 
-    const pods = await watchDriverPods(admin, ns, apps, log);
+    if (opts.queue) {
+      await admin.createIfAbsent(`/apis/${SPARKPLANE_API_VERSION}/${SparkQueueNames.plural}`, {
+        apiVersion: SPARKPLANE_API_VERSION,
+        kind: SparkQueueNames.kind,
+        metadata: { name: BENCH_QUEUE },
+        spec: { quota: { cpu: apps * 10, memory: `${apps * 10}Gi` } },
+      });
+      log(`apps go through SparkQueue ${BENCH_QUEUE}; a driver pod counts once its gate is removed`);
+    }
+    const pods = await watchDriverPods(admin, ns, apps, log, opts.queue === true);
     podWatch = pods;
     const podAt = pods.seenAt;
 
@@ -247,6 +260,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
 
     // The SparkApplications.
     const template = appTemplate();
+    if (opts.queue) (template.spec as Record<string, unknown>).batchSchedulerOptions = { queue: BENCH_QUEUE };
     const nameOf = (i: number) => `${submitter === "native" ? "n" : "s"}-${i}`;
     const mode = opts.rate ? `${opts.rate} apps/s` : `one burst, ${opts.concurrency} in flight`;
     log(`creating ${apps} SparkApplications (${mode}); operator --workers ${opts.workers}`);
@@ -297,7 +311,10 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     while (performance.now() - settleStart < 180_000) {
       await sleep(500);
       const count = operatorRequestsOf(await apiserverMetrics(admin));
-      const depth = sumOf(await operatorMetrics(port), "workqueue_depth", { name: "sparkapplication" });
+      const metrics = await operatorMetrics(port);
+      const depth =
+        sumOf(metrics, "workqueue_depth", { name: "sparkapplication" }) +
+        sumOf(metrics, "workqueue_depth", { name: "sparkqueue" });
       if (count !== lastCount || depth > 0) quietSince = performance.now();
       lastCount = count;
       if (performance.now() - quietSince >= 3000) break;
@@ -370,6 +387,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
       namespace: ns,
       apps,
       appsWithDriverPod: podAt.size,
+      queue: opts.queue === true,
       mode: opts.rate ? "rate" : "burst",
       ratePerSec: opts.rate ?? null,
       concurrency: opts.rate ? null : opts.concurrency,

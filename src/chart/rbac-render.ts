@@ -3,6 +3,7 @@
  * scripts/gen-manifests.mjs, checked by a test to be up to date).
  */
 import {
+  CLUSTER_RULES,
   type ExplainedRule,
   LEASE_NAME_PLACEHOLDER,
   leaderElectionRules,
@@ -39,6 +40,7 @@ export function rulesTemplate(): string {
   return [
     "{{/* Generated from src/operator/rbac.ts by `npm run gen:manifests`. Do not edit. */}}\n",
     define("sparkplane.rules.operator", OPERATOR_RULES),
+    define("sparkplane.rules.cluster", CLUSTER_RULES),
     define("sparkplane.rules.leaderElection", leaderElectionRules(LEASE_NAME_PLACEHOLDER)),
     define("sparkplane.rules.sparkDriver", SPARK_DRIVER_RULES),
   ].join("\n");
@@ -61,6 +63,7 @@ export function rbacTable(): string {
     "| granted in | API group | resources | verbs | why (code path) |",
     "|---|---|---|---|---|",
     ...tableRows("job namespaces (ClusterRole when all)", OPERATOR_RULES),
+    ...tableRows("cluster (always a ClusterRole)", CLUSTER_RULES),
     ...tableRows(
       "release namespace, with leader election",
       leaderElectionRules("<fullname>-controller-lock"),

@@ -156,7 +156,7 @@ export const OPERATOR_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];
 /** sparkplane's own processes on top of the control plane: the operator and the node agent, as asked. */
 export async function sparkplaneComponents(
   paths: StatePaths,
-  opts: { operator: boolean; agent: boolean },
+  opts: { operator: boolean; agent: boolean; nodePools?: string[] },
 ): Promise<ComponentSpec[]> {
   const specs: ComponentSpec[] = [];
   if (opts.operator) {
@@ -179,7 +179,13 @@ export async function sparkplaneComponents(
     specs.push({
       name: "agent",
       command: process.execPath,
-      args: [SPARKPLANE_BIN, "agent", `--kubeconfig=${paths.kubeconfig}`, `--state-dir=${paths.root}`],
+      args: [
+        SPARKPLANE_BIN,
+        "agent",
+        `--kubeconfig=${paths.kubeconfig}`,
+        `--state-dir=${paths.root}`,
+        ...(opts.nodePools ?? []).map((p) => `--node-pool=${p}`),
+      ],
       // Healthy once a Ready node is registered (the supervisor checks nodes through the API server).
       healthUrl: "node-ready:",
     });

@@ -1,6 +1,6 @@
 import { Supervisor } from "./supervisor.js";
 
-/** Entry of the detached supervisor process: `node supervisor-main.js --state-dir DIR [--no-agent] [--no-operator] [--exit-with PID]`. */
+/** Entry of the detached supervisor process: `node supervisor-main.js --state-dir DIR [--no-agent] [--no-operator] [--node-pool SPEC]... [--exit-with PID]`. */
 function parse(argv: string[]) {
   const get = (flag: string) => {
     const i = argv.indexOf(flag);
@@ -9,10 +9,12 @@ function parse(argv: string[]) {
   const stateDir = get("--state-dir");
   if (!stateDir) throw new Error("--state-dir is required");
   const exitWith = get("--exit-with");
+  const nodePools = argv.flatMap((a, i) => (a === "--node-pool" && argv[i + 1] ? [argv[i + 1]!] : []));
   return {
     stateDir,
     agent: !argv.includes("--no-agent"),
     operator: !argv.includes("--no-operator"),
+    nodePools,
     exitWith: exitWith ? Number(exitWith) : undefined,
   };
 }

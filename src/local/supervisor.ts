@@ -25,6 +25,8 @@ export interface SupervisorOptions {
   stateDir: string;
   agent: boolean;
   operator: boolean;
+  /** The agent's extra node pools (its --node-pool specs). */
+  nodePools?: string[];
   /** Shut the cluster down when this process exits (test runs pass their own pid). */
   exitWith?: number;
 }

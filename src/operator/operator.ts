@@ -5,6 +5,7 @@ import { LeaderElector } from "../kube/leader-election.js";
 import { SPARK_APPLICATIONS } from "./controllers/caches.js";
 import type { ControllerDefinition } from "./controllers/controller.js";
 import { type ControllerManager, registerControllers } from "./controllers/manager.js";
+import { placementController } from "./controllers/resourcepolicy/index.js";
 import {
   type ScheduledSparkApplicationControllerOptions,
   scheduledSparkApplicationController,
@@ -13,13 +14,15 @@ import {
   type SparkApplicationControllerOptions,
   sparkApplicationController,
 } from "./controllers/sparkapplication/index.js";
+import { type SparkQueueControllerOptions, sparkQueueController } from "./controllers/sparkqueue/index.js";
 import { ensureCrds } from "./crds.js";
 import { startOperatorHttp } from "./http.js";
 import { type AppMetricsConfig, OperatorMetrics } from "./metrics.js";
 
 export interface OperatorOptions
   extends SparkApplicationControllerOptions,
-    ScheduledSparkApplicationControllerOptions {
+    ScheduledSparkApplicationControllerOptions,
+    SparkQueueControllerOptions {
   kc: KubeConfig;
   submitter: "native" | "spark-submit";
   metricsPort: number;
@@ -34,8 +37,11 @@ export interface OperatorOptions
 
 /** Every controller of the operator; they share informers, metrics, the HTTP endpoints and one Lease. */
 export const CONTROLLERS: readonly ControllerDefinition<OperatorOptions>[] = [
+  // First: its start decides whether placement is on, which its gate provider reads in the next one's start.
+  placementController,
   sparkApplicationController,
   scheduledSparkApplicationController,
+  sparkQueueController,
 ];
 
 export interface RunningOperator {

@@ -54,6 +54,8 @@ describe("RBAC rules", () => {
       "deletecollection",
       "get",
       "list",
+      "patch",
+      "update",
       "watch",
     ]);
     assert.deepEqual(verbsOn(OPERATOR_RULES, "", "events"), ["create", "patch"]);

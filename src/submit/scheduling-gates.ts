@@ -19,3 +19,6 @@ export function addSchedulingGates(pod: V1Pod, gates: readonly string[] | undefi
   if (added.length > 0) spec.schedulingGates = [...(spec.schedulingGates ?? []), ...added];
   return pod;
 }
+
+/** A gate provider's refusal of a run that can never be admitted: the run fails with this message. */
+export class SchedulingRefusal extends Error {}

@@ -21,7 +21,10 @@
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "watch", "get", "create", "delete", "deletecollection"]
+  verbs: ["list", "watch", "get", "create", "update", "patch", "delete", "deletecollection"]
+- apiGroups: [""]
+  resources: ["pods/status"]
+  verbs: ["patch"]
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "get", "create", "delete"]
@@ -31,9 +34,27 @@
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "create"]
+- apiGroups: ["scheduling.alibabacloud.com"]
+  resources: ["resourcepolicies"]
+  verbs: ["list", "watch"]
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "create", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- end }}
+
+{{- define "sparkplane.rules.cluster" }}
+- apiGroups: ["sparkplane.io"]
+  resources: ["sparkqueues"]
+  verbs: ["list", "watch"]
+- apiGroups: ["sparkplane.io"]
+  resources: ["sparkqueues/status"]
+  verbs: ["patch"]
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["list", "watch"]
 {{- end }}
 
 {{- define "sparkplane.rules.leaderElection" }}

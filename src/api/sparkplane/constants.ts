@@ -14,3 +14,28 @@ export const SchedulingGate = {
   /** On pods a ResourcePolicy selects: removed once a unit is chosen and written to the pod. */
   Placement: `${SPARKPLANE_GROUP}/placement`,
 } as const;
+
+export const SPARKPLANE_VERSION = "v1alpha1";
+export const SPARKPLANE_API_VERSION = `${SPARKPLANE_GROUP}/${SPARKPLANE_VERSION}`;
+
+export const SparkQueueNames = {
+  kind: "SparkQueue",
+  listKind: "SparkQueueList",
+  plural: "sparkqueues",
+  singular: "sparkqueue",
+  shortNames: ["sq"],
+} as const;
+
+/** `spec.batchScheduler` values that leave queueing to sparkplane (unset too); any other names another scheduler. */
+export const SPARKPLANE_BATCH_SCHEDULERS: readonly string[] = ["", "sparkplane"];
+
+/** Event reasons of the queue controller, on the SparkApplication. */
+export const QueueEventReason = {
+  Waiting: "SparkQueueWaiting",
+  Admitted: "SparkQueueAdmitted",
+  Refused: "SparkQueueRefused",
+  QueueNotFound: "SparkQueueNotFound",
+} as const;
+
+/** The pod condition on a queued driver while it waits (status False, the reason and why). */
+export const QUEUE_CONDITION = `${SPARKPLANE_GROUP}/QueueAdmitted`;

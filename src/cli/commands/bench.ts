@@ -6,6 +6,7 @@ import { runSubmitBench } from "../../bench/submit-bench.js";
 
 interface SubmitFlags {
   apps: number;
+  queue?: boolean;
   rate?: number;
   submitter: string;
   sparkSubmitApps: number;
@@ -88,6 +89,10 @@ export function registerBench(program: Command): void {
       "GOGC of the control plane's Go processes (default: Go's 100); trades their memory for CPU",
       positive("--gogc"),
     )
+    .option(
+      "--queue",
+      "apps name a SparkQueue (quota never reached): latency runs to the driver's admission (the operator gets --no-queue-capacity-check: no nodes here)",
+    )
     .option("--json <file>", "also write the figures to this file")
     .option("--keep", "leave the embedded cluster running afterwards")
     .action(async (flags: SubmitFlags) => {
@@ -110,6 +115,7 @@ export function registerBench(program: Command): void {
         timeoutMs: flags.timeoutSeconds ? flags.timeoutSeconds * 1000 : undefined,
         gogc: flags.gogc,
         keep: Boolean(flags.keep),
+        queue: Boolean(flags.queue),
         log: (line) => console.error(line),
       });
       console.log(formatResult(result));

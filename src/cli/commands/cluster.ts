@@ -1,11 +1,20 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
+import { parseNodePool } from "../../agent/config.js";
 import { down, status, up } from "../../local/cluster.js";
 import { statePaths } from "../../local/paths.js";
 import { requireHelm } from "../../local/provision/helm.js";
 import { provision, requireToolset } from "../../local/provision/index.js";
 import { stateDirOf, withStateDir } from "../state-dir.js";
+
+interface UpFlags {
+  stateDir?: string;
+  agent: boolean;
+  operator: boolean;
+  nodePool: string[];
+  exitWith?: number;
+}
 
 export function registerClusterCommands(program: Command): void {
   withStateDir(program.command("up"))
@@ -14,15 +23,24 @@ export function registerClusterCommands(program: Command): void {
     )
     .option("--no-agent", "do not start the local node agent")
     .option("--no-operator", "do not start the SparkApplication operator")
+    .option(
+      "--node-pool <spec>",
+      "an extra node pool of the agent (repeatable), as `sparkplane agent --node-pool`: name=vk,count=1,cpu=8,labels=type=virtual-kubelet,taints=virtual-kubelet.io/provider=alibabacloud:NoSchedule",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option("--exit-with <pid>", "stop the cluster when this process exits", Number)
-    .action(async (opts: { stateDir?: string; agent: boolean; operator: boolean; exitWith?: number }) => {
+    .action(async (opts: UpFlags) => {
       const stateDir = stateDirOf(opts);
+      // Checked here, so a typo fails now rather than in the agent's log.
+      for (const pool of opts.nodePool) parseNodePool(pool);
       await provision();
       const started = Date.now();
       const cluster = await up({
         stateDir,
         agent: opts.agent,
         operator: opts.operator,
+        nodePools: opts.nodePool,
         exitWith: opts.exitWith,
         onActivity: (a) => console.error(`  ${a} (${((Date.now() - started) / 1000).toFixed(1)} s)`),
       });

@@ -18,6 +18,7 @@ interface OperatorFlags {
   metricsJobSubmitLatencyBuckets?: string;
   metricsJobStartLatencyBuckets?: string;
   installCrds: boolean;
+  queueCapacityCheck: boolean;
   resyncSeconds: number;
   sparkSubmitTimeoutSeconds: number;
   sparkSubmitConcurrency?: number;
@@ -86,6 +87,10 @@ export function registerOperator(program: Command): void {
     )
     .option("--no-install-crds", "do not create or update the CRDs at start-up")
     .option(
+      "--no-queue-capacity-check",
+      "SparkQueues admit within their quotas only, without checking that the nodes' allocatable takes the app",
+    )
+    .option(
       "--resync-seconds <s>",
       "re-deliver every cached object this often",
       positiveInt("--resync-seconds"),
@@ -140,6 +145,7 @@ export function registerOperator(program: Command): void {
         metricsHost: flags.metricsHost ?? defaultListenHost(process.env),
         metrics,
         installCrds: flags.installCrds,
+        queueCapacityCheck: flags.queueCapacityCheck,
         resyncMs: flags.resyncSeconds * 1000,
         logLevel: flags.logLevel,
         leaderElection: flags.leaderElect

@@ -4,6 +4,7 @@
  * What a cache keeps of its objects is decided here, for all its readers.
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
+import { SPARKPLANE_API_VERSION, SparkQueueNames } from "../../api/sparkplane/constants.js";
 import { API_VERSION, OperatorLabel, SparkApplicationNames } from "../../api/v1beta2/constants.js";
 import { type SharedInformer, stripBookkeeping } from "../../kube/informer.js";
 import type { InformerSpec } from "../../kube/informer-registry.js";
@@ -25,10 +26,19 @@ function asPlainJson(resource: ResourceType): ResourceType {
   return plain;
 }
 
-/** Cached pods: metadata (without managedFields) and status. */
+/** The part of a pod's spec the controllers read: a gated pod's gates and priority (queues, placement). */
+interface CachedPodSpec {
+  schedulingGates?: { name: string }[];
+  priority?: number;
+}
+
+/** Cached pods: metadata (without managedFields), status, and of the spec only what `CachedPodSpec` keeps. */
 function withoutSpec(raw: KubernetesObject): KubernetesObject {
-  const { spec: _spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: unknown };
-  return rest;
+  const { spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: CachedPodSpec };
+  if (!spec?.schedulingGates?.length) return rest;
+  const kept: CachedPodSpec = { schedulingGates: spec.schedulingGates };
+  if (spec.priority !== undefined) kept.priority = spec.priority;
+  return { ...rest, spec: kept } as KubernetesObject;
 }
 
 /** Cached Services: metadata (without managedFields) and the cluster IP (status.driverInfo.webUIAddress). */
@@ -61,6 +71,39 @@ export const SPARK_APP_SERVICES: InformerSpec = {
   resource: asPlainJson(Resources.services),
   labelSelector: OperatorLabel.AppName,
   transform: metadataAndClusterIP,
+};
+
+export const SPARK_QUEUE_RESOURCE: ResourceType = {
+  apiVersion: SPARKPLANE_API_VERSION,
+  kind: SparkQueueNames.kind,
+  plural: SparkQueueNames.plural,
+  namespaced: false,
+};
+
+/** SparkQueues (cluster-scoped), plain JSON. */
+export const SPARK_QUEUES: InformerSpec = { key: "sparkqueues", resource: SPARK_QUEUE_RESOURCE };
+
+/** What the controllers read of a Node: labels, taints, unschedulable, allocatable and the Ready condition. */
+function nodeEssentials(raw: KubernetesObject): KubernetesObject {
+  const node = stripBookkeeping(raw) as KubernetesObject & {
+    spec?: { taints?: unknown; unschedulable?: boolean };
+    status?: { allocatable?: unknown; conditions?: { type: string; status: string }[] };
+  };
+  const ready = node.status?.conditions?.filter((c) => c.type === "Ready");
+  return {
+    apiVersion: node.apiVersion,
+    kind: node.kind,
+    metadata: node.metadata,
+    spec: { taints: node.spec?.taints, unschedulable: node.spec?.unschedulable },
+    status: { allocatable: node.status?.allocatable, conditions: ready },
+  } as KubernetesObject;
+}
+
+/** Nodes, plain JSON, slimmed by `nodeEssentials`. */
+export const NODES: InformerSpec = {
+  key: "nodes",
+  resource: asPlainJson(Resources.nodes),
+  transform: nodeEssentials,
 };
 
 /** Read access to an informer's cache. */

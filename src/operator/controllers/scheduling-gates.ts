@@ -6,6 +6,8 @@
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
 import type { RunSchedulingGates } from "../../submit/scheduling-gates.js";
 import type { ControllerContext, ControllerOptions } from "./controller.js";
+import { placementGateProvider } from "./resourcepolicy/provider.js";
+import { queueGateProvider } from "./sparkqueue/gate-provider.js";
 
 /** One run about to be submitted. */
 export interface GatedRun {
@@ -21,7 +23,10 @@ export type SchedulingGateProviderFactory = (
   ctx: ControllerContext<ControllerOptions>,
 ) => SchedulingGateProvider;
 
-export const SCHEDULING_GATE_PROVIDERS: readonly SchedulingGateProviderFactory[] = [];
+export const SCHEDULING_GATE_PROVIDERS: readonly SchedulingGateProviderFactory[] = [
+  queueGateProvider,
+  placementGateProvider,
+];
 
 /** Every provider's gates for a run, in the providers' order, each gate once. */
 export function gatesOf(providers: readonly SchedulingGateProvider[], run: GatedRun): RunSchedulingGates {

@@ -74,6 +74,7 @@ export type ReconcileResultLabel = (typeof ReconcileResultLabel)[keyof typeof Re
 export const ControllerName = {
   SparkApplication: "sparkapplication",
   ScheduledSparkApplication: "scheduledsparkapplication",
+  SparkQueue: "sparkqueue",
 } as const;
 
 /** controller-runtime's work-queue buckets: prometheus.ExponentialBuckets(10e-9, 10, 12). */

@@ -6,7 +6,7 @@ import { type JsonClient, namespacedPath } from "../../kube/json-client.js";
 import { createIfAbsent } from "../../kube/retry.js";
 import { buildDriverObjects, ownedByDriver } from "../../submit/driver.js";
 import { submissionIdentity } from "../../submit/names.js";
-import type { RunSchedulingGates } from "../../submit/scheduling-gates.js";
+import { type RunSchedulingGates, SchedulingRefusal } from "../../submit/scheduling-gates.js";
 import type { SubmitAction, SubmitResult } from "../controllers/sparkapplication/decide/index.js";
 import { apiErrorMessage, isPermanentApiError, type Submitter } from "./submitter.js";
 
@@ -47,6 +47,7 @@ export class NativeSubmitter implements Submitter {
           : {}),
       });
     } catch (err) {
+      if (err instanceof SchedulingRefusal) return { ok: false, error: err.message, submissionId };
       return { ok: false, error: `cannot build the driver: ${(err as Error).message}`, submissionId };
     }
     try {

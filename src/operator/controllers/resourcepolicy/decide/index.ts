@@ -1,0 +1,3 @@
+export * from "./apply.js";
+export * from "./constants.js";
+export * from "./decide.js";
