@@ -1,5 +1,6 @@
 import { Progress } from "../../util/progress.js";
 import { type ArgocheckBinary, buildArgocheck, findArgocheck } from "./argocheck.js";
+import { type BrowserBinary, findChromium, installChromium } from "./browser.js";
 import { buildEtcd, type EtcdBinary, findEtcd } from "./etcd.js";
 import { buildExamples, type ExamplesBuild, findExamples } from "./examples.js";
 import { buildHelm, findHelm, type HelmBinary } from "./helm.js";
@@ -23,6 +24,8 @@ export interface ExtraTools {
   prometheus: PrometheusBinaries;
   /** For the tests that judge our objects as Argo CD and Argo Workflows do. */
   argocheck: ArgocheckBinary;
+  /** For the console's browser tests (playwright-core drives it). */
+  browser: BrowserBinary;
 }
 
 export type FullToolset = Toolset & ExtraTools;
@@ -38,6 +41,7 @@ export function findToolset(): Partial<FullToolset> {
     helm: findHelm(),
     prometheus: findPrometheus(),
     argocheck: findArgocheck(),
+    browser: findChromium(),
   };
 }
 
@@ -56,7 +60,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions & { all: true }): Promise<FullToolset>;
 export async function provision(opts?: ProvisionOptions): Promise<Toolset>;
 export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | FullToolset> {
-  const progress = new Progress(opts.all ? 7 : 4, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(opts.all ? 8 : 4, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -113,7 +117,12 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findArgocheck(),
     (d) => buildArgocheck(d),
   );
-  return { kube, etcd, spark, examples, helm, prometheus, argocheck };
+  const browser = await step(
+    "Chromium from Debian (for the console's browser tests)",
+    () => findChromium(),
+    (d) => installChromium(d),
+  );
+  return { kube, etcd, spark, examples, helm, prometheus, argocheck, browser };
 }
 
 const missingOf = (t: object) =>
