@@ -23,7 +23,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   local: ["util", "api", "spark", "kube"],
   operator: ["util", "api", "spark", "kube", "submit", "diagnose"],
   agent: ["util", "api", "spark", "kube", "local"],
-  bench: ["util", "api", "spark", "kube", "submit", "local"],
+  bench: ["util", "api", "spark", "kube", "submit", "local", "console"],
   chart: ["util", "api", "spark", "kube", "submit", "diagnose", "local", "operator"],
   console: ["util", "api", "spark", "kube", "diagnose"],
   cli: [

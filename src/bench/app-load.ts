@@ -18,6 +18,8 @@ export interface AppLoad {
 export interface AppLoadOptions {
   /** The collection to POST to. */
   path: string;
+  /** The collection of app i, when apps go to several (overrides `path`). */
+  pathOf?: (i: number) => string;
   count: number;
   /** The body of app i. */
   body: (i: number) => string;
@@ -48,7 +50,7 @@ export function createApps(admin: KubeHttp, opts: AppLoadOptions): AppLoad {
     load.sentAt[i] = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.raw("POST", opts.path, body);
+        await admin.raw("POST", opts.pathOf ? opts.pathOf(i) : opts.path, body);
         load.createdAt[i] = performance.now();
         load.created++;
         return;

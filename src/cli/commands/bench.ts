@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { formatConsoleResult, runConsoleBench } from "../../bench/console-bench.js";
 import { formatProfileSummary, readProfile, summarizeProfile } from "../../bench/cpuprofile.js";
 import { formatResult } from "../../bench/format.js";
 import { runSubmitBench } from "../../bench/submit-bench.js";
@@ -35,6 +36,23 @@ function positive(name: string, integer = true) {
 
 export function registerBench(program: Command): void {
   const bench = program.command("bench").description("benchmarks that print figures (and JSON)");
+  bench
+    .command("console")
+    .description(
+      "the console's app list at scale: latency of its pages and API, its memory, on a fresh control plane",
+    )
+    .option("--apps <n>", "SparkApplications to create", positive("--apps"), 10_000)
+    .option("--namespaces <n>", "spread over this many namespaces", positive("--namespaces"), 10)
+    .option("--requests <n>", "requests per query", positive("--requests"), 100)
+    .option("--json <file>", "also write the figures as JSON")
+    .action(async (flags: { apps: number; namespaces: number; requests: number; json?: string }) => {
+      const result = await runConsoleBench({ ...flags, log: (line) => console.error(line) });
+      console.log(formatConsoleResult(result));
+      if (flags.json) {
+        writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`);
+        console.error(`figures written to ${flags.json}`);
+      }
+    });
   bench
     .command("submit")
     .description(
