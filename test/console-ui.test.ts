@@ -142,6 +142,15 @@ describe("the web console in Chromium, on an embedded cluster running real Spark
     const diagnosis = await text(page.locator("#diagnosis"));
     assert.match(diagnosis, /needs 64 CPU per driver/);
     assert.match(diagnosis, /spec\.driver\.cores/);
+    await eventually(
+      "the operator's SparkApplicationPending event in the timeline",
+      async () => {
+        await page.goto(`${base}/ui/apps/${NS}/too-big`);
+        const timeline = await text(page.locator("#timeline"));
+        return /SparkApplicationPending[\s\S]*needs 64 CPU per driver/.test(timeline);
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
     await shot(page, "pending");
     await page.close();
   });

@@ -5,6 +5,7 @@ import { LeaderElector } from "../kube/leader-election.js";
 import { SPARK_APPLICATIONS } from "./controllers/caches.js";
 import type { ControllerDefinition } from "./controllers/controller.js";
 import { type ControllerManager, registerControllers } from "./controllers/manager.js";
+import { pendingController } from "./controllers/pending/index.js";
 import { placementController } from "./controllers/resourcepolicy/index.js";
 import {
   type ScheduledSparkApplicationControllerOptions,
@@ -42,6 +43,7 @@ export const CONTROLLERS: readonly ControllerDefinition<OperatorOptions>[] = [
   sparkApplicationController,
   scheduledSparkApplicationController,
   sparkQueueController,
+  pendingController,
 ];
 
 export interface RunningOperator {

@@ -53,6 +53,9 @@
   resources: ["sparkqueues/status"]
   verbs: ["patch"]
 - apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
+- apiGroups: [""]
   resources: ["nodes"]
   verbs: ["list", "watch"]
 {{- end }}

@@ -37,5 +37,8 @@ export const QueueEventReason = {
   QueueNotFound: "SparkQueueNotFound",
 } as const;
 
+/** The event on a SparkApplication whose pods the scheduler cannot place: why, in the app's terms. */
+export const PENDING_EVENT_REASON = "SparkApplicationPending";
+
 /** The pod condition on a queued driver while it waits (status False, the reason and why). */
 export const QUEUE_CONDITION = `${SPARKPLANE_GROUP}/QueueAdmitted`;
