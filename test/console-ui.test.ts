@@ -8,11 +8,13 @@ import { CustomObjectsApi } from "@kubernetes/client-node";
 import type { Browser, Locator, Page } from "playwright-core";
 import { parse } from "yaml";
 import { type Agent, startAgent } from "../src/agent/index.js";
-import { SPARKPLANE_GROUP, SPARKPLANE_VERSION } from "../src/api/sparkplane/constants.js";
+import { COST_ANNOTATION, SPARKPLANE_GROUP, SPARKPLANE_VERSION } from "../src/api/sparkplane/constants.js";
+import { parseLedger } from "../src/api/sparkplane/cost.js";
 import { GROUP, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { startConsole } from "../src/console/server.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
+import { SparkplaneMetric } from "../src/operator/metrics/names.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import { launchChromium } from "./browser.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
@@ -122,6 +124,30 @@ describe("the web console in Chromium, on an embedded cluster running real Spark
     assert.match(await text(page.locator("#timeline")), /SparkApplicationCompleted|SparkDriverCompleted/);
     assert.match(await text(page.locator("#executors")), /exec-1/);
     await page.locator("#driver-log", { hasText: "Pi is roughly" }).waitFor({ timeout: 30_000 });
+    // What it cost: the operator's ledger holds the driver and both executors, shown on the page and counted.
+    const ledger = await eventually(
+      "the cost ledger with 3 pods",
+      async () => {
+        const a = (await custom.getNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: NS,
+          plural: "sparkapplications",
+          name: "spark-pi",
+        })) as SparkApplication;
+        const l = parseLedger(a.metadata.annotations?.[COST_ANNOTATION]);
+        return Object.keys(l.pods).length === 3 && l;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.ok(ledger.cpuCoreSeconds > 10, `3 pods of 1 core for ~10 s or more: ${ledger.cpuCoreSeconds}`);
+    console.log(`spark-pi requested ${ledger.cpuCoreSeconds} core·s, ${ledger.memoryGiBSeconds} GiB·s`);
+    const metrics = await operator.metrics.registry.getSingleMetricAsString(
+      SparkplaneMetric.RequestedCpuSeconds,
+    );
+    assert.match(metrics, /namespace="default",queue=""\} \d/);
+    await page.reload();
+    assert.match(await text(page.locator("#cost")), /core·s/);
     await shot(page, "app");
     await page.close();
   });

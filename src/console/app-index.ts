@@ -4,6 +4,7 @@
  * request by the caller's own access review (access.ts), never by the console's rights.
  */
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { COST_ANNOTATION } from "../api/sparkplane/constants.js";
 import { API_VERSION, SparkApplicationNames } from "../api/v1beta2/constants.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
 import { createInformer, type SharedInformer } from "../kube/informer.js";
@@ -24,6 +25,9 @@ function slim(raw: KubernetesObject): KubernetesObject {
       uid: m.uid,
       resourceVersion: m.resourceVersion,
       creationTimestamp: m.creationTimestamp,
+      ...(m.annotations?.[COST_ANNOTATION]
+        ? { annotations: { [COST_ANNOTATION]: m.annotations[COST_ANNOTATION] } }
+        : {}),
     },
     spec: queue ? { batchSchedulerOptions: { queue } } : {},
     status: app.status,
@@ -92,6 +96,11 @@ export class AppIndex {
       return app ? appRow(app, now) : r;
     });
     return page;
+  }
+
+  /** Every row (sorted), for summaries such as the cost per queue. */
+  allRows(): readonly AppRow[] {
+    return this.sortedRows();
   }
 
   /** Namespaces with at least one app, sorted. */

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import {
   type AppMetricsConfig,
   type ClusterView,
@@ -36,6 +36,19 @@ export class OperatorMetrics {
     help: "Time to create a run's driver objects, by submitter",
     labelNames: ["submitter"],
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  /** Requested resources × lifetime of Spark pods as they end (controllers/cost). */
+  readonly requestedCpuSeconds = new Counter({
+    name: SparkplaneMetric.RequestedCpuSeconds,
+    help: "Requested CPU cores times the lifetime of Spark pods that ended, by namespace and queue",
+    labelNames: ["namespace", "queue"],
+    registers: [this.registry],
+  });
+  readonly requestedMemoryGiBSeconds = new Counter({
+    name: SparkplaneMetric.RequestedMemoryGiBSeconds,
+    help: "Requested memory (GiB) times the lifetime of Spark pods that ended, by namespace and queue",
+    labelNames: ["namespace", "queue"],
     registers: [this.registry],
   });
   private leader: { name: string; isLeader: () => boolean } | undefined;

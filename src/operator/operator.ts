@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { LeaderElector } from "../kube/leader-election.js";
 import { SPARK_APPLICATIONS } from "./controllers/caches.js";
 import type { ControllerDefinition } from "./controllers/controller.js";
+import { costController } from "./controllers/cost/index.js";
 import { type ControllerManager, registerControllers } from "./controllers/manager.js";
 import { pendingController } from "./controllers/pending/index.js";
 import { placementController } from "./controllers/resourcepolicy/index.js";
@@ -44,6 +45,7 @@ export const CONTROLLERS: readonly ControllerDefinition<OperatorOptions>[] = [
   scheduledSparkApplicationController,
   sparkQueueController,
   pendingController,
+  costController,
 ];
 
 export interface RunningOperator {

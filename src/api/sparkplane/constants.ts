@@ -37,6 +37,12 @@ export const QueueEventReason = {
   QueueNotFound: "SparkQueueNotFound",
 } as const;
 
+/**
+ * On a SparkApplication: the requested CPU·s and memory·s of its pods that ended, as JSON
+ * (`{"cpuCoreSeconds", "memoryGiBSeconds", "pods": {"<pod>": [cpu, memory]}}`), written by the operator.
+ */
+export const COST_ANNOTATION = `${SPARKPLANE_GROUP}/cost`;
+
 /** The event on a SparkApplication whose pods the scheduler cannot place: why, in the app's terms. */
 export const PENDING_EVENT_REASON = "SparkApplicationPending";
 

@@ -5,6 +5,8 @@ import {
   type AppRow,
   appRow,
   compareRows,
+  costByQueue,
+  formatCost,
   formatDuration,
   parseAppQuery,
   QueryError,
@@ -134,4 +136,33 @@ test("formatDuration", () => {
   assert.equal(formatDuration(59_400), "59s");
   assert.equal(formatDuration(185_000), "3m05s");
   assert.equal(formatDuration(3 * 3600_000 + 7 * 60_000), "3h07m");
+});
+
+test("cost per queue sums the apps' ledgers; formatCost picks seconds or hours", () => {
+  const rows: AppRow[] = [
+    {
+      namespace: "a",
+      name: "x",
+      state: "",
+      attempts: 0,
+      created: "",
+      queue: "etl",
+      cost: { cpuCoreSeconds: 10, memoryGiBSeconds: 20 },
+    },
+    {
+      namespace: "a",
+      name: "y",
+      state: "",
+      attempts: 0,
+      created: "",
+      queue: "etl",
+      cost: { cpuCoreSeconds: 5, memoryGiBSeconds: 1 },
+    },
+    { namespace: "a", name: "z", state: "", attempts: 0, created: "" },
+  ];
+  const byQueue = costByQueue(rows);
+  assert.deepEqual(byQueue.get("etl"), { cpuCoreSeconds: 15, memoryGiBSeconds: 21, apps: 2 });
+  assert.deepEqual(byQueue.get(""), { cpuCoreSeconds: 0, memoryGiBSeconds: 0, apps: 1 });
+  assert.equal(formatCost({ cpuCoreSeconds: 7200, memoryGiBSeconds: 4.5 }), "2.00 core·h, 4.5 GiB·s");
+  assert.equal(formatCost(undefined), "");
 });

@@ -2,6 +2,9 @@
  * The apps table of the console, decided purely: one row per SparkApplication (what the list shows) and the
  * page a query selects from all rows (filter by namespace, state and name, newest first, offset and limit).
  */
+
+import { COST_ANNOTATION } from "../../api/sparkplane/constants.js";
+import { type Cost, parseLedger } from "../../api/sparkplane/cost.js";
 import { APP_STATES, TERMINAL_APP_STATES } from "../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
 
@@ -17,6 +20,8 @@ export interface AppRow {
   queue?: string;
   sparkApplicationId?: string;
   error?: string;
+  /** Requested CPU·s and memory GiB·s of the app's pods that ended (the operator's ledger). */
+  cost?: Cost;
 }
 
 const time = (t: unknown): number | undefined => {
@@ -42,6 +47,11 @@ export function appRow(app: SparkApplication, now: number): AppRow {
   if (queue) row.queue = queue;
   if (status?.sparkApplicationId) row.sparkApplicationId = status.sparkApplicationId;
   if (status?.applicationState?.errorMessage) row.error = status.applicationState.errorMessage;
+  const ledger = app.metadata.annotations?.[COST_ANNOTATION];
+  if (ledger) {
+    const { cpuCoreSeconds, memoryGiBSeconds } = parseLedger(ledger);
+    row.cost = { cpuCoreSeconds, memoryGiBSeconds };
+  }
   return row;
 }
 
@@ -144,4 +154,25 @@ export function formatDuration(ms: number | undefined): string {
   if (s < 120) return `${s}s`;
   if (s < 7200) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/** Requested cost of all apps in each queue ("" for apps in none), from their rows. */
+export function costByQueue(rows: readonly AppRow[]): Map<string, Cost & { apps: number }> {
+  const out = new Map<string, Cost & { apps: number }>();
+  for (const r of rows) {
+    const q = out.get(r.queue ?? "") ?? { cpuCoreSeconds: 0, memoryGiBSeconds: 0, apps: 0 };
+    q.apps++;
+    q.cpuCoreSeconds += r.cost?.cpuCoreSeconds ?? 0;
+    q.memoryGiBSeconds += r.cost?.memoryGiBSeconds ?? 0;
+    out.set(r.queue ?? "", q);
+  }
+  return out;
+}
+
+/** "1.2 core·h" / "45 core·s" style, for cost cells. */
+export function formatCost(c: Cost | undefined): string {
+  if (!c) return "";
+  const fmt = (v: number, unit: string) =>
+    v >= 3600 ? `${(v / 3600).toFixed(2)} ${unit}·h` : `${v.toFixed(v >= 10 ? 0 : 1)} ${unit}·s`;
+  return `${fmt(c.cpuCoreSeconds, "core")}, ${fmt(c.memoryGiBSeconds, "GiB")}`;
 }

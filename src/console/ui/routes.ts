@@ -10,7 +10,7 @@ import type { AppIndex } from "../app-index.js";
 import { HttpError } from "../http.js";
 import type { KubeCaller } from "../kube.js";
 import { checkName, checkNamespace } from "../rest.js";
-import { parseAppQuery, QueryError } from "./app-rows.js";
+import { costByQueue, parseAppQuery, QueryError } from "./app-rows.js";
 import { type Html, html } from "./html.js";
 import { errorBox, page } from "./layout.js";
 import { appPage } from "./pages/app.js";
@@ -87,8 +87,11 @@ export async function handleUi(r: UiRequest): Promise<void> {
   }
   if (ns === undefined && section === "scheduled")
     return sendHtml(r.res, 200, scheduledPage(await readScheduled(r.caller, namespace)));
-  if (ns === undefined && section === "queues")
-    return sendHtml(r.res, 200, queuesPage(await readQueues(r.caller)));
+  if (ns === undefined && section === "queues") {
+    const visible = await visibleNamespaces(r);
+    const rows = r.index.allRows().filter((row) => !visible || visible.has(row.namespace));
+    return sendHtml(r.res, 200, queuesPage(await readQueues(r.caller), costByQueue(rows)));
+  }
   if (ns === undefined && section === "sessions")
     return sendHtml(r.res, 200, sessionsPage(await readSessions(r.caller, namespace)));
   throw new HttpError(404, "no such page; see /ui/apps");

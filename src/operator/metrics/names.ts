@@ -76,6 +76,7 @@ export const ControllerName = {
   ScheduledSparkApplication: "scheduledsparkapplication",
   SparkQueue: "sparkqueue",
   Pending: "pending",
+  Cost: "cost",
 } as const;
 
 /** controller-runtime's work-queue buckets: prometheus.ExponentialBuckets(10e-9, 10, 12). */
@@ -95,6 +96,10 @@ export const SparkplaneMetric = {
   Applications: "sparkplane_applications",
   SubmitDuration: "sparkplane_submit_duration_seconds",
   ReconcileDuration: "sparkplane_reconcile_duration_seconds",
+  /** Requested CPU of ended Spark pods times their lifetime, by namespace and queue. */
+  RequestedCpuSeconds: "sparkplane_requested_cpu_core_seconds_total",
+  /** Requested memory (heap plus overhead) of ended Spark pods times their lifetime, GiB·s. */
+  RequestedMemoryGiBSeconds: "sparkplane_requested_memory_gib_seconds_total",
 } as const;
 
 /** The state label of sparkplane_applications for an app with no state yet (kubeflow's name for it). */

@@ -1,10 +1,11 @@
 /** One application: summary, why its pods wait, its timeline, executors, live driver log, Spark UI, spec. */
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { stringify } from "yaml";
+import { podCost, podEnded, podSeconds } from "../../../api/sparkplane/cost.js";
 import { TERMINAL_APP_STATES } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import { SparkLabel, SparkRole } from "../../../spark/constants.js";
-import { appRow, formatDuration } from "../app-rows.js";
+import { appRow, formatCost, formatDuration } from "../app-rows.js";
 import { type Html, html } from "../html.js";
 import { errorBox, page, stateBadge } from "../layout.js";
 
@@ -73,6 +74,23 @@ async function refresh() {
 refresh();
 `;
 
+/** Requests × time so far of the app's pods that still run (the ended ones are in the operator's ledger). */
+function runningCost(app: SparkApplication, pods: readonly V1Pod[], now: number) {
+  let cpu = 0;
+  let mem = 0;
+  let any = false;
+  for (const p of pods) {
+    if (podEnded(p as never) || !p.status?.startTime) continue;
+    const role = p.metadata?.labels?.[SparkLabel.Role] === SparkRole.Driver ? "driver" : "executor";
+    const c = podCost(app.spec, role, podSeconds(p as never, now));
+    if (!c) continue;
+    any = true;
+    cpu += c.cpuCoreSeconds;
+    mem += c.memoryGiBSeconds;
+  }
+  return any ? { cpuCoreSeconds: cpu, memoryGiBSeconds: mem } : undefined;
+}
+
 export function appPage(v: AppView): Html {
   const { app } = v;
   const ns = app.metadata.namespace ?? "";
@@ -80,11 +98,13 @@ export function appPage(v: AppView): Html {
   const row = appRow(app, v.now);
   const live = !TERMINAL_APP_STATES.includes(row.state as never);
   const ui = sparkUiHref(app);
+  const running = runningCost(app, v.pods, v.now);
   const logSrc = `/api/v1/namespaces/${seg(ns)}/sparkapplications/${seg(name)}/log?tailLines=300`;
   const body = html`<h1>${name} <span class="muted">in ${ns}</span> ${stateBadge(row.state)}</h1>
 <dl id="summary"><dt>State</dt><dd id="state">${row.state || "NEW"}</dd>
 <dt>Submission attempts</dt><dd>${row.attempts}</dd><dt>Duration</dt><dd>${formatDuration(row.durationMs)}</dd>
 <dt>Queue</dt><dd>${row.queue ?? "(none)"}</dd><dt>Spark app id</dt><dd>${row.sparkApplicationId ?? ""}</dd>
+<dt>Requested</dt><dd id="cost">${formatCost(row.cost) || "nothing ended yet"} <span class="muted">(ended pods)</span>${running ? html` + ${formatCost(running)} <span class="muted">(running pods so far)</span>` : ""}</dd>
 <dt>Driver pod</dt><dd>${app.status?.driverInfo?.podName ?? ""}</dd>
 <dt>Spark UI</dt><dd>${ui ? html`<a id="spark-ui" href="${ui}">open (through the API server's service proxy)</a>` : html`<span class="muted">while the app runs</span>`}</dd></dl>
 ${row.error ? errorBox(row.error) : ""}

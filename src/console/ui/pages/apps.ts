@@ -1,7 +1,7 @@
 /** The applications list: filters, one row per app, paging over the console's cache. */
 import { APP_STATES } from "../../../api/v1beta2/constants.js";
 import type { AppPage, AppQuery } from "../app-rows.js";
-import { formatDuration } from "../app-rows.js";
+import { formatCost, formatDuration } from "../app-rows.js";
 import { type Html, html, queryString } from "../html.js";
 import { page, stateBadge } from "../layout.js";
 
@@ -27,13 +27,13 @@ export function appsPage(q: AppQuery, result: AppPage, namespaces: readonly stri
   <button type="submit">Filter</button>
 </form>
 <p class="muted" id="count">${first}–${last} of ${result.total}</p>
-<table id="apps"><thead><tr><th>Namespace</th><th>Name</th><th>State</th><th>Attempts</th><th>Duration</th><th>Queue</th><th>Created</th></tr></thead>
+<table id="apps"><thead><tr><th>Namespace</th><th>Name</th><th>State</th><th>Attempts</th><th>Duration</th><th>Queue</th><th>Requested (ended pods)</th><th>Created</th></tr></thead>
 <tbody>${result.items.map(
     (
       r,
     ) => html`<tr data-app="${r.namespace}/${r.name}"><td>${r.namespace}</td><td><a href="${appHref(r.namespace, r.name)}">${r.name}</a></td>
 <td>${stateBadge(r.state)}${r.error ? html` <span class="muted" title="${r.error}">⚠</span>` : ""}</td><td>${r.attempts}</td>
-<td>${formatDuration(r.durationMs)}</td><td>${r.queue ?? ""}</td><td class="muted">${r.created}</td></tr>`,
+<td>${formatDuration(r.durationMs)}</td><td>${r.queue ?? ""}</td><td>${formatCost(r.cost)}</td><td class="muted">${r.created}</td></tr>`,
   )}</tbody></table>
 <p>${q.offset > 0 ? html`<a rel="prev" href="${link(Math.max(0, q.offset - q.limit))}">← newer</a> ` : ""}${
     last < result.total ? html`<a rel="next" href="${link(q.offset + q.limit)}">older →</a>` : ""

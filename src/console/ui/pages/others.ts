@@ -1,7 +1,9 @@
 /** The smaller lists: scheduled apps with their runs, Spark Connect sessions, queues with use against quota. */
 import { parseKubernetesQuantity } from "../../../api/quantity.js";
+import type { Cost } from "../../../api/sparkplane/cost.js";
 import type { SparkQueue } from "../../../api/sparkplane/sparkqueue.js";
 import type { ScheduledSparkApplication } from "../../../api/v1beta2/scheduledsparkapplication.js";
+import { formatCost } from "../app-rows.js";
 import { type Html, html } from "../html.js";
 import { errorBox, page } from "../layout.js";
 import { appHref } from "./apps.js";
@@ -39,14 +41,17 @@ function usage(used: string | undefined, quota: string | number | undefined): Ht
   return html`<div class="bar" title="${Math.round(fraction * 100)}%"><span style="width:${Math.round(fraction * 100)}%"></span></div>${used ?? "0"} / ${String(quota)}`;
 }
 
-export function queuesPage(list: Listed<SparkQueue>): Html {
+export function queuesPage(
+  list: Listed<SparkQueue>,
+  costs: ReadonlyMap<string, Cost & { apps: number }> = new Map(),
+): Html {
   const body = unavailable(list)
     ? errorBox(list.unavailable)
-    : html`<table id="queues"><thead><tr><th>Queue</th><th>Priority</th><th>Running</th><th>Waiting</th><th>CPU used / quota</th><th>Memory used / quota</th><th>Waiting apps (in order)</th></tr></thead>
+    : html`<table id="queues"><thead><tr><th>Queue</th><th>Priority</th><th>Running</th><th>Waiting</th><th>CPU used / quota</th><th>Memory used / quota</th><th>Requested by its apps (ended pods)</th><th>Waiting apps (in order)</th></tr></thead>
 <tbody>${list.items.map((q) => {
         const st = q.status;
         return html`<tr data-queue="${q.metadata.name}"><td>${q.metadata.name}</td><td>${q.spec.priority ?? 0}</td><td>${st?.running ?? 0}${q.spec.maxRunningApplications !== undefined ? html` <span class="muted">/ ${q.spec.maxRunningApplications}</span>` : ""}</td>
-<td>${st?.waiting ?? 0}</td><td>${usage(st?.used?.cpu, q.spec.quota?.cpu)}</td><td>${usage(st?.used?.memory, q.spec.quota?.memory)}</td>
+<td>${st?.waiting ?? 0}</td><td>${usage(st?.used?.cpu, q.spec.quota?.cpu)}</td><td>${usage(st?.used?.memory, q.spec.quota?.memory)}</td><td class="cost">${formatCost(costs.get(q.metadata.name ?? ""))}</td>
 <td>${(st?.waitingApplications ?? []).map((w) => html`<div><a href="${appHref(w.namespace, w.name)}">${w.namespace}/${w.name}</a> <span class="muted">${w.cpu} CPU, ${w.memory}${w.reason ? ` — ${w.reason}` : ""}</span></div>`)}</td></tr>`;
       })}</tbody></table>`;
   return page("Queues", "queues", html`<h1>Queues</h1>${body}`);

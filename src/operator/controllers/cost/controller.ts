@@ -1,0 +1,94 @@
+/**
+ * Records what each app's pods cost as they end: requests × lifetime (api/sparkplane/cost.ts) added to the
+ * app's COST_ANNOTATION ledger, once per pod (by name), and to the requested-resource counters. Ended pods
+ * are remembered here until written, because a deleted pod is gone from the cache by then. The write carries
+ * the app's resourceVersion, so a stale ledger is a conflict and a retry, never a lost pod.
+ */
+import { COST_ANNOTATION } from "../../../api/sparkplane/constants.js";
+import {
+  type Cost,
+  type PodTimes,
+  parseLedger,
+  podCost,
+  podSeconds,
+  recordEnded,
+} from "../../../api/sparkplane/cost.js";
+import { API_VERSION, SparkApplicationNames } from "../../../api/v1beta2/constants.js";
+import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
+import { type JsonClient, MERGE_PATCH, namespacedPath } from "../../../kube/json-client.js";
+import type { KubeLog } from "../../../kube/log.js";
+import { apiStatusCode } from "../../../kube/retry.js";
+import { SparkLabel, SparkRole } from "../../../spark/constants.js";
+import type { OperatorMetrics } from "../../metrics.js";
+
+export interface CostControllerDeps {
+  json: JsonClient;
+  app(namespace: string, name: string): SparkApplication | undefined;
+  metrics: OperatorMetrics;
+  log: KubeLog;
+  now?: () => number;
+}
+
+export class CostController {
+  /** app key -> pod name -> the pod as last seen, ended, not yet written. */
+  private readonly ended = new Map<string, Map<string, PodTimes>>();
+
+  constructor(private readonly deps: CostControllerDeps) {}
+
+  /** Remembers an ended pod of app `key`; true when it was not known yet. */
+  observe(key: string, pod: PodTimes): boolean {
+    const name = pod.metadata?.name;
+    if (!name) return false;
+    let pods = this.ended.get(key);
+    if (!pods) {
+      pods = new Map();
+      this.ended.set(key, pods);
+    }
+    const fresh = !pods.has(name);
+    pods.set(name, pod);
+    return fresh;
+  }
+
+  forget(key: string): void {
+    this.ended.delete(key);
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const pods = this.ended.get(key);
+    if (!pods || pods.size === 0) return;
+    const [namespace, name] = key.split("/") as [string, string];
+    const app = this.deps.app(namespace, name);
+    if (!app) return this.forget(key);
+    const now = (this.deps.now ?? Date.now)();
+    const costs: { name: string; cost: Cost }[] = [];
+    for (const [podName, pod] of pods) {
+      const role = pod.metadata?.labels?.[SparkLabel.Role] === SparkRole.Driver ? "driver" : "executor";
+      const cost = podCost(app.spec, role, podSeconds(pod, now));
+      if (cost) costs.push({ name: podName, cost });
+    }
+    const { ledger, added } = recordEnded(parseLedger(app.metadata.annotations?.[COST_ANNOTATION]), costs);
+    if (added.length > 0) {
+      const path = namespacedPath(API_VERSION, namespace, SparkApplicationNames.plural, name);
+      const patch = {
+        metadata: {
+          resourceVersion: app.metadata.resourceVersion,
+          annotations: { [COST_ANNOTATION]: JSON.stringify(ledger) },
+        },
+      };
+      try {
+        await this.deps.json.request("PATCH", path, patch, MERGE_PATCH);
+      } catch (err) {
+        if (apiStatusCode(err) === 404) return this.forget(key);
+        throw err;
+      }
+      const labels = { namespace, queue: app.spec.batchSchedulerOptions?.queue ?? "" };
+      for (const a of added) {
+        this.deps.metrics.requestedCpuSeconds.inc(labels, a.cost.cpuCoreSeconds);
+        this.deps.metrics.requestedMemoryGiBSeconds.inc(labels, a.cost.memoryGiBSeconds);
+      }
+    }
+    // Written (or counted already): what was seen before this pass is done with.
+    for (const podName of pods.keys()) if (costs.some((c) => c.name === podName)) pods.delete(podName);
+    if (pods.size === 0) this.ended.delete(key);
+  }
+}

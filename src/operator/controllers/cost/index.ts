@@ -1,0 +1,47 @@
+/**
+ * The cost controller's registration: the shared Spark pod cache; a pod that ends (terminal phase, deletion)
+ * enqueues its app, whose ledger then gets the pod's requests × lifetime.
+ */
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { type PodTimes, podEnded } from "../../../api/sparkplane/cost.js";
+import { OperatorLabel } from "../../../api/v1beta2/constants.js";
+import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
+import { ControllerName } from "../../metrics/names.js";
+import { SPARK_APPLICATIONS, SPARK_PODS } from "../caches.js";
+import type { ControllerDefinition, ControllerOptions } from "../controller.js";
+import { controllerQueue, queueWorkers } from "../queue-workers.js";
+import { CostController } from "./controller.js";
+
+const NAME = ControllerName.Cost;
+
+export const costController: ControllerDefinition<ControllerOptions> = {
+  name: NAME,
+  async start(ctx) {
+    const pods = ctx.informers.informer(SPARK_PODS);
+    const apps = ctx.informers.informer(SPARK_APPLICATIONS);
+    const controller = new CostController({
+      json: ctx.clients.json,
+      app: (namespace, name) => apps.get(namespace, name) as SparkApplication | undefined,
+      metrics: ctx.metrics,
+      log: ctx.log,
+      now: ctx.options.now,
+    });
+    const queue = controllerQueue(ctx, NAME);
+    const onPod = (o: KubernetesObject, deleted: boolean) => {
+      const app = o.metadata?.labels?.[OperatorLabel.AppName];
+      const pod = o as PodTimes;
+      if (!app || !(deleted || podEnded(pod))) return;
+      const key = `${o.metadata?.namespace}/${app}`;
+      if (controller.observe(key, pod)) queue.add(key);
+    };
+    pods.addHandlers({
+      onAdd: (o) => onPod(o, false),
+      onUpdate: (_old, o) => onPod(o, false),
+      onDelete: (o) => onPod(o, true),
+    });
+    apps.addHandlers({
+      onDelete: (o) => controller.forget(`${o.metadata?.namespace}/${o.metadata?.name}`),
+    });
+    return queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
+  },
+};
