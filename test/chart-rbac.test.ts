@@ -110,10 +110,14 @@ describe("the operator with the chart's RBAC (one job namespace)", { timeout: 24
     await eventually("RUNNING", async () => state(await get()) === "RUNNING", { timeoutMs: 30_000 });
     await kubelet("Succeeded");
     await eventually("COMPLETED", async () => state(await get()) === "COMPLETED", { timeoutMs: 30_000 });
-    const events = await core.listNamespacedEvent({ namespace: ns, fieldSelector: "involvedObject.name=pi" });
-    assert.ok(
-      events.items.some((e) => e.reason === "SparkApplicationCompleted"),
+    // Events are written asynchronously, after the status that they report.
+    await eventually(
       "events are recorded",
+      async () =>
+        (
+          await core.listNamespacedEvent({ namespace: ns, fieldSelector: "involvedObject.name=pi" })
+        ).items.some((e) => e.reason === "SparkApplicationCompleted"),
+      { timeoutMs: 15_000 },
     );
     await eventually(
       "the app deleted after its TTL, finalizer removed",

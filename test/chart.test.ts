@@ -23,6 +23,7 @@ import { requireHelm } from "../src/local/provision/helm.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import {
   CLUSTER_RULES,
+  CONSOLE_RULES,
   leaderElectionRules,
   OPERATOR_RULES,
   SPARK_DRIVER_RULES,
@@ -124,6 +125,33 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
       "sparkqueues.sparkplane.io",
     ]);
     assert.ok(!manifests.some((m) => m.kind === "PodMonitor" || m.kind.includes("Webhook")));
+  });
+
+  it("console.enabled: the console's Deployment and Service, a read-only ClusterRole, callers' own tokens", () => {
+    const manifests = render("ops", ["--set", "console.enabled=true"]);
+    const consoleOnes = manifests.filter((m) => m.metadata.name === "sparkplane-console");
+    assert.deepEqual(consoleOnes.map((m) => m.kind).sort(), [
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "Deployment",
+      "Service",
+      "ServiceAccount",
+    ]);
+    const role = consoleOnes.find((m) => m.kind === "ClusterRole") as Manifest & { rules: unknown };
+    assert.deepEqual(role.rules, plain(CONSOLE_RULES));
+    const deployment = consoleOnes.find((m) => m.kind === "Deployment") as Manifest & {
+      spec: { template: { spec: { containers: { command: string[]; args: string[] }[] } } };
+    };
+    const container = deployment.spec.template.spec.containers[0]!;
+    assert.deepEqual(container.command.slice(-2), ["bin/sparkplane.js", "console"]);
+    for (const flag of [
+      "--no-local-identity",
+      "--address=0.0.0.0",
+      "--batch-namespace=ops",
+      "--batch-service-account=sparkplane-spark",
+    ])
+      assert.ok(container.args.includes(flag), `${flag} in ${container.args.join(" ")}`);
+    assert.ok(!render("ops").some((m) => m.metadata.name === "sparkplane-console"), "off by default");
   });
 
   it("spark.jobNamespaces: a Role per job namespace, cluster-wide only the cluster rules, --namespaces", () => {

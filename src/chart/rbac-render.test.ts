@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { CLUSTER_RULES, leaderElectionRules, OPERATOR_RULES, SPARK_DRIVER_RULES } from "../operator/rbac.js";
+import {
+  CLUSTER_RULES,
+  CONSOLE_RULES,
+  leaderElectionRules,
+  OPERATOR_RULES,
+  SPARK_DRIVER_RULES,
+} from "../operator/rbac.js";
 import { CHART_DIR } from "./install.js";
 import { RULES_TEMPLATE_FILE, rbacTable, rulesTemplate, ruleYaml, withRbacTable } from "./rbac-render.js";
 
@@ -31,13 +37,14 @@ describe("chart RBAC rendering", () => {
     assert.doesNotMatch(template, /\$LEASE_NAME/);
   });
 
-  it("the template defines the four rule sets the chart includes", () => {
+  it("the template defines the five rule sets the chart includes", () => {
     const defined = [...rulesTemplate().matchAll(/\{\{- define "([^"]+)" \}\}/g)].map((m) => m[1]);
     assert.deepEqual(defined, [
       "sparkplane.rules.operator",
       "sparkplane.rules.cluster",
       "sparkplane.rules.leaderElection",
       "sparkplane.rules.sparkDriver",
+      "sparkplane.rules.console",
     ]);
   });
 
@@ -48,7 +55,8 @@ describe("chart RBAC rendering", () => {
       OPERATOR_RULES.length +
         CLUSTER_RULES.length +
         leaderElectionRules("x").length +
-        SPARK_DRIVER_RULES.length,
+        SPARK_DRIVER_RULES.length +
+        CONSOLE_RULES.length,
     );
     for (const row of rows) assert.equal(row.split(/(?<!\\)\|/).length, 7, row);
   });

@@ -4,6 +4,7 @@
  */
 import {
   CLUSTER_RULES,
+  CONSOLE_RULES,
   type ExplainedRule,
   LEASE_NAME_PLACEHOLDER,
   leaderElectionRules,
@@ -43,6 +44,7 @@ export function rulesTemplate(): string {
     define("sparkplane.rules.cluster", CLUSTER_RULES),
     define("sparkplane.rules.leaderElection", leaderElectionRules(LEASE_NAME_PLACEHOLDER)),
     define("sparkplane.rules.sparkDriver", SPARK_DRIVER_RULES),
+    define("sparkplane.rules.console", CONSOLE_RULES),
   ].join("\n");
 }
 
@@ -69,6 +71,7 @@ export function rbacTable(): string {
       leaderElectionRules("<fullname>-controller-lock"),
     ),
     ...tableRows("job namespaces: the Spark driver's Role", SPARK_DRIVER_RULES),
+    ...tableRows("cluster, with console.enabled: the console's ClusterRole", CONSOLE_RULES),
   ].join("\n");
 }
 

@@ -189,3 +189,15 @@ export const SPARK_DRIVER_RULES: readonly ExplainedRule[] = [
       "on-demand PVCs, and deletion by label when the application stops.",
   },
 ];
+
+/**
+ * `sparkplane console` in the cluster (the chart's `console.enabled`): its own identity only reads apps into
+ * its cache; who may see which of them is the caller's SelfSubjectAccessReview, and every other call (reads of
+ * one app, writes, logs, the Spark UI) is made with the caller's own token.
+ */
+export const CONSOLE_RULES: readonly ExplainedRule[] = [
+  {
+    rule: { apiGroups: [GROUP], resources: [apps], verbs: ["list", "watch"] },
+    why: "The console's cache of every app (console/app-index.ts), for lists of 10,000 apps; filtered per caller.",
+  },
+];

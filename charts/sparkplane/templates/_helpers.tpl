@@ -95,3 +95,17 @@ app.kubernetes.io/component: controller
 {{- printf "%s:%s" .Values.image.repository $tag }}
 {{- end }}
 {{- end }}
+
+{{- define "sparkplane.console.name" -}}
+{{- printf "%s-console" (include "sparkplane.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "sparkplane.console.labels" -}}
+{{ include "sparkplane.labels" . }}
+app.kubernetes.io/component: console
+{{- end }}
+
+{{- define "sparkplane.console.selectorLabels" -}}
+{{ include "sparkplane.selectorLabels" . }}
+app.kubernetes.io/component: console
+{{- end }}

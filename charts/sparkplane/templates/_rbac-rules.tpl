@@ -72,3 +72,9 @@
   resources: ["pods", "services", "configmaps", "persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "create", "patch", "delete", "deletecollection"]
 {{- end }}
+
+{{- define "sparkplane.rules.console" }}
+- apiGroups: ["sparkoperator.k8s.io"]
+  resources: ["sparkapplications"]
+  verbs: ["list", "watch"]
+{{- end }}

@@ -13,6 +13,8 @@ import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { CostController } from "./controller.js";
 
 const NAME = ControllerName.Cost;
+/** How long after a pod ends its cost is written. */
+const WRITE_DELAY_MS = 5_000;
 
 export const costController: ControllerDefinition<ControllerOptions> = {
   name: NAME,
@@ -32,7 +34,9 @@ export const costController: ControllerDefinition<ControllerOptions> = {
       const pod = o as PodTimes;
       if (!app || !(deleted || podEnded(pod))) return;
       const key = `${o.metadata?.namespace}/${app}`;
-      if (controller.observe(key, pod)) queue.add(key);
+      // Later, not at once: the app's own state change (driver ended) is written first instead of racing
+      // this annotation for the resourceVersion, and the app's other pods' ends join the same write.
+      if (controller.observe(key, pod)) queue.addAfter(key, WRITE_DELAY_MS);
     };
     pods.addHandlers({
       onAdd: (o) => onPod(o, false),
