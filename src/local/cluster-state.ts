@@ -20,7 +20,7 @@ export interface ClusterState {
   ports: Ports;
   kubernetesVersion: string;
   components: Record<string, ComponentState>;
-  options: { agent: boolean; operator: boolean };
+  options: { agent: boolean; operator: boolean; argo?: boolean };
   startedAt: string;
   readyAt?: string;
   /** Milliseconds from supervisor start to ready. */

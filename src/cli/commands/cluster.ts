@@ -13,8 +13,12 @@ interface UpFlags {
   agent: boolean;
   operator: boolean;
   nodePool: string[];
+  with: string[];
   exitWith?: number;
 }
+
+/** What `up --with` can add to the cluster. */
+const OPTIONAL_COMPONENTS = ["argo"] as const;
 
 export function registerClusterCommands(program: Command): void {
   withStateDir(program.command("up"))
@@ -29,17 +33,28 @@ export function registerClusterCommands(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      "--with <component>",
+      "also run an optional component (repeatable): argo (Argo Workflows' CRDs and workflow-controller)",
+      (value: string, previous: string[]) => [...previous, ...value.split(",")],
+      [] as string[],
+    )
     .option("--exit-with <pid>", "stop the cluster when this process exits", Number)
     .action(async (opts: UpFlags) => {
       const stateDir = stateDirOf(opts);
       // Checked here, so a typo fails now rather than in the agent's log.
       for (const pool of opts.nodePool) parseNodePool(pool);
-      await provision();
+      for (const w of opts.with)
+        if (!(OPTIONAL_COMPONENTS as readonly string[]).includes(w))
+          throw new Error(`--with ${w}: unknown component; one of ${OPTIONAL_COMPONENTS.join(", ")}`);
+      const argo = opts.with.includes("argo");
+      await provision({ argo });
       const started = Date.now();
       const cluster = await up({
         stateDir,
         agent: opts.agent,
         operator: opts.operator,
+        argo,
         nodePools: opts.nodePool,
         exitWith: opts.exitWith,
         onActivity: (a) => console.error(`  ${a} (${((Date.now() - started) / 1000).toFixed(1)} s)`),

@@ -1,4 +1,5 @@
 import { Progress } from "../../util/progress.js";
+import { type ArgoInstall, buildArgo, findArgo } from "./argo.js";
 import { type ArgocheckBinary, buildArgocheck, findArgocheck } from "./argocheck.js";
 import { buildEtcd, type EtcdBinary, findEtcd } from "./etcd.js";
 import { buildExamples, type ExamplesBuild, findExamples } from "./examples.js";
@@ -23,6 +24,8 @@ export interface ExtraTools {
   prometheus: PrometheusBinaries;
   /** For the tests that judge our objects as Argo CD and Argo Workflows do. */
   argocheck: ArgocheckBinary;
+  /** Argo Workflows' controller and executor, for `up --with argo` and the workflow tests. */
+  argo: ArgoInstall;
 }
 
 export type FullToolset = Toolset & ExtraTools;
@@ -38,14 +41,17 @@ export function findToolset(): Partial<FullToolset> {
     helm: findHelm(),
     prometheus: findPrometheus(),
     argocheck: findArgocheck(),
+    argo: findArgo(),
   };
 }
 
 export interface ProvisionOptions {
   quiet?: boolean;
   out?: NodeJS.WriteStream;
-  /** Also helm, Prometheus/promtool and argocheck (what `sparkplane provision` and the tests need). */
+  /** Also helm, Prometheus/promtool, argocheck and Argo Workflows (what `sparkplane provision` and the tests need). */
   all?: boolean;
+  /** Also Argo Workflows (for `up --with argo`), without the other extra tools. */
+  argo?: boolean;
 }
 
 /**
@@ -56,7 +62,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions & { all: true }): Promise<FullToolset>;
 export async function provision(opts?: ProvisionOptions): Promise<Toolset>;
 export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | FullToolset> {
-  const progress = new Progress(opts.all ? 7 : 4, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(opts.all ? 8 : opts.argo ? 5 : 4, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -97,7 +103,16 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
   );
-  if (!opts.all) return { kube, etcd, spark, examples };
+  const argoStep = () =>
+    step(
+      "Argo Workflows (workflow-controller, argoexec)",
+      () => findArgo(),
+      (d) => buildArgo(undefined, d),
+    );
+  if (!opts.all) {
+    if (opts.argo) await argoStep();
+    return { kube, etcd, spark, examples };
+  }
   const helm = await step(
     "helm",
     () => findHelm(),
@@ -113,7 +128,8 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findArgocheck(),
     (d) => buildArgocheck(d),
   );
-  return { kube, etcd, spark, examples, helm, prometheus, argocheck };
+  const argo = await argoStep();
+  return { kube, etcd, spark, examples, helm, prometheus, argocheck, argo };
 }
 
 const missingOf = (t: object) =>
@@ -133,7 +149,7 @@ export function requireToolset(): Toolset {
 /** Everything `sparkplane provision` builds; otherwise an error that says to provision. */
 export function requireFullToolset(): FullToolset {
   const t = findToolset();
-  if (t.kube && t.etcd && t.spark && t.examples && t.helm && t.prometheus && t.argocheck)
+  if (t.kube && t.etcd && t.spark && t.examples && t.helm && t.prometheus && t.argocheck && t.argo)
     return t as FullToolset;
   throw new Error(
     `not provisioned yet (missing: ${missingOf(t).join(", ")}): run \`sparkplane provision\` first`,
