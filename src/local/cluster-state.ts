@@ -26,6 +26,8 @@ export interface ClusterState {
   /** Milliseconds from supervisor start to ready. */
   readyMs?: number;
   error?: string;
+  /** With `--with argo`: where `argo server` answers (for hera, `argo --argo-server`, a browser). */
+  argoServer?: string;
   /** What the supervisor is doing right now, for progress lines. */
   activity?: string;
 }

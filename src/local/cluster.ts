@@ -27,6 +27,8 @@ export interface RunningCluster {
   server: string;
   kubernetesVersion: string;
   readyMs?: number;
+  /** With `argo`: where `argo server` answers. */
+  argoServer?: string;
   /** True when `up` found this cluster already running. */
   reused: boolean;
 }
@@ -59,6 +61,7 @@ function toRunning(state: ClusterState, reused: boolean): RunningCluster {
     server: state.server,
     kubernetesVersion: state.kubernetesVersion,
     readyMs: state.readyMs,
+    argoServer: state.argoServer,
     reused,
   };
 }

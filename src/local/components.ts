@@ -34,7 +34,8 @@ export type ComponentName =
   | "kube-scheduler"
   | "operator"
   | "agent"
-  | "workflow-controller";
+  | "workflow-controller"
+  | "argo-server";
 
 export interface ComponentSpec {
   name: ComponentName;

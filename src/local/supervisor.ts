@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { crdsForClient } from "../api/crd-manifests.js";
 import { loadKubeConfig } from "../kube/config.js";
 import { ensureCustomResourceDefinitions } from "../kube/crds.js";
-import { workflowControllerComponent } from "./argo/controller.js";
+import { ARGO_SERVER_PORT, argoServerComponent, workflowControllerComponent } from "./argo/controller.js";
 import { ensureWorkflowServiceAccount, installArgo } from "./argo/install.js";
 import { type ClusterState, readClusterState, writeClusterState } from "./cluster-state.js";
 import {
@@ -128,7 +128,12 @@ export class Supervisor {
       const metricsPort = await freePort();
       await installArgo(kc, argo, metricsPort);
       await ensureWorkflowServiceAccount(kc, argo, "default");
-      await this.startInOrder([workflowControllerComponent(argo, this.paths, metricsPort)]);
+      const serverPort = await pickPort(ARGO_SERVER_PORT, new Set([metricsPort]));
+      await this.startInOrder([
+        workflowControllerComponent(argo, this.paths, metricsPort),
+        argoServerComponent(argo, this.paths, serverPort),
+      ]);
+      this.publish({ argoServer: `http://127.0.0.1:${serverPort}` });
     }
     this.publish({
       phase: "ready",

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { parseNodePool } from "../../agent/config.js";
 import { down, status, up } from "../../local/cluster.js";
 import { statePaths } from "../../local/paths.js";
+import { requireArgo } from "../../local/provision/argo.js";
 import { requireHelm } from "../../local/provision/helm.js";
 import { provision, requireToolset } from "../../local/provision/index.js";
 import { stateDirOf, withStateDir } from "../state-dir.js";
@@ -66,6 +67,14 @@ export function registerClusterCommands(program: Command): void {
           : `ready in ${secs} s: ${cluster.server} (Kubernetes ${cluster.kubernetesVersion})`,
       );
       console.log(`state dir: ${stateDir}`);
+      if (argo && !cluster.argoServer)
+        console.log(
+          "Argo Workflows is not running in this cluster: `sparkplane down`, then `up --with argo`",
+        );
+      if (cluster.argoServer)
+        console.log(
+          `argo server: ${cluster.argoServer} (hera, ARGO_SERVER); try: sparkplane argo list, sparkplane argo submit --watch <file>`,
+        );
       console.log(`try: kubectl --kubeconfig ${cluster.kubeconfig} get --raw /readyz`);
     });
 
@@ -109,6 +118,10 @@ export function registerClusterCommands(program: Command): void {
 
   registerPassThrough(program, "kubectl", (kubeconfig, args) => [
     requireToolset().kube.kubectl,
+    ["--kubeconfig", kubeconfig, ...args],
+  ]);
+  registerPassThrough(program, "argo", (kubeconfig, args) => [
+    requireArgo().argo,
     ["--kubeconfig", kubeconfig, ...args],
   ]);
   registerPassThrough(program, "helm", (kubeconfig, args) => [

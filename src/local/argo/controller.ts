@@ -44,3 +44,33 @@ export function workflowControllerComponent(
     healthUrl: `http://127.0.0.1:${metricsPort}/metrics`,
   };
 }
+
+/** The port `argo server` listens on by default, which hera and the CLI's ARGO_SERVER examples assume. */
+export const ARGO_SERVER_PORT = 2746;
+
+/**
+ * `argo server`, the API hera and `argo --argo-server` talk to: plain HTTP, and `--auth-mode=server` (it acts
+ * with its own kubeconfig, the cluster's admin one; local mode has one user). It listens on every interface
+ * (`:<port>`, not configurable in this release).
+ */
+export function argoServerComponent(
+  argo: Pick<ArgoInstall, "argo">,
+  paths: Pick<StatePaths, "kubeconfig">,
+  port: number,
+): ComponentSpec {
+  return {
+    name: "argo-server",
+    command: argo.argo,
+    args: [
+      "server",
+      `--kubeconfig=${paths.kubeconfig}`,
+      `--namespace=${ARGO_NAMESPACE}`,
+      `--configmap=${CONTROLLER_CONFIGMAP}`,
+      `--port=${port}`,
+      "--secure=false",
+      "--auth-mode=server",
+      "--log-format=text",
+    ],
+    healthUrl: `http://127.0.0.1:${port}/api/v1/version`,
+  };
+}

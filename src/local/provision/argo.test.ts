@@ -35,6 +35,11 @@ test("the builder go.mod requires the release, keeps its go line and repeats its
     /^replace github\.com\/olekukonko\/tablewriter => github\.com\/olekukonko\/tablewriter v0\.0\.5$/m,
   );
   assert.match(mod, /^replace example\.com\/a => example\.com\/b v1\.2\.3$/m);
+  assert.match(
+    mod,
+    /^replace github\.com\/argoproj\/argo-workflows\/v3 => \.\/argo-src$/m,
+    "built from the prepared source",
+  );
 });
 
 test("a replace by a local path cannot be repeated: an error naming it", () => {
