@@ -1,13 +1,18 @@
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { GROUP, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { mergePatchOptions } from "../src/kube/patch.js";
 import { ArgoApi, ArgoLabel } from "../src/local/argo/constants.js";
+import { cacheDir } from "../src/local/paths.js";
 import { examplesSourceDir } from "../src/local/provision/examples.js";
 import { eventually } from "./poll.js";
+
+const run = promisify(execFile);
 
 /** The parts of an Argo Workflow's status the tests read. */
 export interface WorkflowNode {
@@ -101,3 +106,36 @@ export function summary(wf: Workflow): string {
 }
 
 export const time = (s: string | undefined) => (s ? Date.parse(s) : Number.NaN);
+
+/** hera (Argo Workflows' Python SDK) from PyPI, pinned, in a venv of the cache; made once. */
+export const HERA_VERSION = "7.1.0";
+
+export async function heraPython(): Promise<string> {
+  const venv = join(cacheDir(), `hera-${HERA_VERSION}`);
+  const python = join(venv, "bin", "python");
+  const ready = join(venv, ".installed");
+  if (existsSync(ready)) return python;
+  await run("python3", ["-m", "venv", venv]);
+  await run(join(venv, "bin", "pip"), [
+    "install",
+    "-q",
+    "--disable-pip-version-check",
+    `hera==${HERA_VERSION}`,
+  ]);
+  await run(python, ["-c", "import hera.workflows"]);
+  writeFileSync(ready, `${HERA_VERSION}\n`);
+  return python;
+}
+
+/** Runs a hera script of examples/workflows/ with ARGO_SERVER set; its stdout as JSON lines. */
+export async function runHeraExample(script: string, argoServer: string, args: string[] = []) {
+  const python = await heraPython();
+  const { stdout } = await run(python, [join(examplesSourceDir(), "workflows", script), ...args], {
+    env: { ...process.env, ARGO_SERVER: argoServer },
+    timeout: 900_000,
+  });
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, string>);
+}

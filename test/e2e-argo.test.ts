@@ -3,11 +3,14 @@ import { after, before, describe, test } from "node:test";
 import { type Agent, startAgent } from "../src/agent/index.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { ArgoApi, ArgoLabel } from "../src/local/argo/constants.js";
+import { readClusterState } from "../src/local/cluster-state.js";
+import { statePaths } from "../src/local/paths.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import {
   argoClient,
   nodesNamed,
+  runHeraExample,
   summary,
   taskNode,
   time,
@@ -188,6 +191,27 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
       ["COMPLETED", "FAILED"],
       "the flaky step ran twice",
     );
+  });
+
+  test("hera (Python) builds the ETL DAG and submits it through argo server; it completes like the YAML one", async () => {
+    const server = readClusterState(statePaths(cluster.stateDir).clusterJson)?.argoServer;
+    assert.ok(server, "up --with argo publishes argo server's address");
+    const started = Date.now();
+    const lines = await runHeraExample("hera_spark_etl.py", server, ["--namespace", NS]);
+    console.log(`hera ETL DAG: ${((Date.now() - started) / 1000).toFixed(1)} s from submit to Succeeded`);
+    const name = lines.find((l) => l.workflow)?.workflow;
+    assert.ok(name, JSON.stringify(lines));
+    assert.equal(lines.at(-1)?.phase, "Succeeded", JSON.stringify(lines));
+    const wf = await argo.get(name);
+    const [extract, a, load] = ["extract", "transform-a", "load"].map((t) => taskNode(wf, t));
+    assert.ok(
+      time(extract!.finishedAt) <= time(a!.startedAt) && time(a!.finishedAt) <= time(load!.startedAt),
+    );
+    const apps = await argo.sparkApps(name);
+    assert.equal(apps.length, 4);
+    assert.ok(apps.every((x) => state(x) === "COMPLETED"));
+    const [ex] = byPrefix(apps, "extract");
+    assert.equal(upstreamOf(byPrefix(apps, "transform-b")[0]!), ex!.metadata.name);
   });
 
   test("the nightly CronWorkflow (its time zone kept) fires on an @every schedule and its run completes", async () => {
