@@ -62,7 +62,7 @@ export function argoClient(kc: KubeConfig, namespace: string) {
       return r.items;
     },
     /** Waits until the workflow has finished (Succeeded, Failed or Error). */
-    finished(name: string, timeoutMs = 600_000): Promise<Workflow> {
+    finished(name: string, timeoutMs = 900_000): Promise<Workflow> {
       return eventually(
         `workflow ${name} to finish`,
         async () => {

@@ -40,7 +40,7 @@ function sparkTask(name: string, parameters: Record<string, string>, extra: obje
 }
 
 describe("Argo Workflows driving SparkApplications (up --with argo, agent, operator, real Spark)", {
-  timeout: 1_800_000,
+  timeout: 3_600_000,
 }, () => {
   let cluster: TestCluster;
   let agent: Agent;
