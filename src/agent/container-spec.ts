@@ -112,6 +112,11 @@ export function buildContainerRun(
       throw new ConfigError(
         `image ${container.image} is Argo Workflows' executor image, and Argo is not built: run \`sparkplane provision\``,
       );
+    // argoexec reads and writes /var/run/argo literally, which only a mount namespace can put in the pod's volume.
+    if (!ctx.namespaces)
+      throw new ConfigError(
+        `image ${container.image} is Argo Workflows' executor image, which needs the agent's mount namespaces (run the agent as root with unshare)`,
+      );
     argv = cmd.command.length > 0 ? [...cmd.command, ...cmd.args] : [ARGOEXEC_ENTRYPOINT, ...cmd.args];
     env = { ...env, PATH: argoexecPath(ctx.argo, ctx.hostPath) };
     workingDir = container.workingDir || workDirSource;
