@@ -157,6 +157,11 @@ describe("buildContainerRun", () => {
       (e: unknown) =>
         e instanceof ConfigError && /Argo is not built: run `sparkplane provision`/.test(e.message),
     );
+    const noNamespaces = { ...argoCtx, namespaces: false };
+    assert.throws(
+      () => buildContainerRun(pod({ containers: [init] }), init, [], paths, runtime, data, noNamespaces),
+      (e: unknown) => e instanceof ConfigError && /needs the agent's mount namespaces/.test(e.message),
+    );
   });
   test("without namespaces, mount targets in argv, env and working dir become their sources", () => {
     const c = {
