@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = (path) => import(join(root, "dist/src", path));
 const { CRD_DIRECTORIES, crdManifests } = await dist("api/crd-manifests.js");
 const { RULES_TEMPLATE_FILE, rulesTemplate, withRbacTable } = await dist("chart/rbac-render.js");
-const { CHART_DIR, INSTALL_FILE, renderInstallYaml } = await dist("chart/install.js");
+const { CHART_DIR, CHART_WORKFLOW_TEMPLATES, INSTALL_FILE, renderInstallYaml } =
+  await dist("chart/install.js");
 const { requireHelm } = await dist("local/provision/helm.js");
 
 const write = async (path, content) => {
@@ -25,4 +26,11 @@ for (const directory of CRD_DIRECTORIES) {
 await write(join(CHART_DIR, RULES_TEMPLATE_FILE), rulesTemplate());
 const readme = join(CHART_DIR, "README.md");
 await write(readme, withRbacTable(await readFile(join(root, readme), "utf8")));
+// The chart ships the workflow templates of examples/workflows/ as they are (Helm reads only its own files).
+await mkdir(join(root, CHART_DIR, "workflows"), { recursive: true });
+for (const file of CHART_WORKFLOW_TEMPLATES)
+  await write(
+    join(CHART_DIR, "workflows", file),
+    await readFile(join(root, "examples/workflows", file), "utf8"),
+  );
 await write(INSTALL_FILE, renderInstallYaml(requireHelm().helm, root));

@@ -12,6 +12,7 @@ import { CoreV1Api } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import {
   CHART_DIR,
+  CHART_WORKFLOW_TEMPLATES,
   helmTemplateArgs,
   INSTALL_FILE,
   INSTALL_NAMESPACE,
@@ -221,6 +222,40 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
     assert.throws(
       () => render("sparkplane", ["--set", "prometheus.podMonitor.create=true"]),
       /PodMonitor CRD/,
+    );
+  });
+
+  it("workflows.templates.create: the spark-app WorkflowTemplate of examples/workflows/, only where Argo's CRDs are served", () => {
+    for (const file of CHART_WORKFLOW_TEMPLATES)
+      assert.equal(
+        readFileSync(`${ROOT}/${CHART_DIR}/workflows/${file}`, "utf8"),
+        readFileSync(`${ROOT}/examples/workflows/${file}`, "utf8"),
+        `${CHART_DIR}/workflows/${file} is examples/workflows/${file} (regenerate with npm run gen:manifests)`,
+      );
+    const argoCrds = ["--api-versions", "argoproj.io/v1alpha1/WorkflowTemplate"];
+    const manifests = render("sparkplane", ["--set", "workflows.templates.create=true", ...argoCrds]);
+    const template = one(manifests, "WorkflowTemplate", "sparkplane") as Manifest & { spec: unknown };
+    const example = parseAllDocuments(
+      readFileSync(`${ROOT}/examples/workflows/spark-app-template.yaml`, "utf8"),
+    )[0]!.toJS() as Manifest & { spec: unknown };
+    assert.equal(template.metadata.name, "spark-app");
+    assert.deepEqual(template.spec, example.spec);
+    const two = render("sparkplane", [
+      "--set",
+      "workflows.templates.create=true",
+      "--set",
+      "workflows.templates.namespaces={etl,nightly}",
+      ...argoCrds,
+    ]).filter((m) => m.kind === "WorkflowTemplate");
+    assert.deepEqual(two.map((m) => m.metadata.namespace).sort(), ["etl", "nightly"]);
+    assert.equal(
+      render("sparkplane").filter((m) => m.kind === "WorkflowTemplate").length,
+      0,
+      "off by default",
+    );
+    assert.throws(
+      () => render("sparkplane", ["--set", "workflows.templates.create=true"]),
+      /Argo Workflows' CRDs/,
     );
   });
 

@@ -34,12 +34,15 @@ export function testCluster(): Promise<TestCluster> {
 }
 
 /** A cluster of the test's own, in a fresh state dir; stop it with `down(stateDir)`. */
-export async function privateCluster(opts: { exitWithMe?: boolean } = {}): Promise<TestCluster> {
+export async function privateCluster(
+  opts: { exitWithMe?: boolean; argo?: boolean } = {},
+): Promise<TestCluster> {
   const stateDir = mkdtempSync(join(tmpdir(), "sparkplane-own-"));
   const c = await up({
     stateDir,
     agent: false,
     operator: false,
+    argo: opts.argo,
     exitWith: opts.exitWithMe === false ? undefined : process.pid,
   });
   return { kubeconfig: c.kubeconfig, stateDir, kc: loadKubeConfig(c.kubeconfig) };

@@ -15,6 +15,9 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
     first.prometheus.prometheus,
     first.prometheus.promtool,
     first.argocheck.argocheck,
+    first.argo.workflowController,
+    first.argo.argoexec,
+    first.argo.argo,
   ].map((f) => statSync(f).mtimeMs);
   let output = "";
   const sink = new Writable({
@@ -37,9 +40,12 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
       second.prometheus.prometheus,
       second.prometheus.promtool,
       second.argocheck.argocheck,
+      second.argo.workflowController,
+      second.argo.argoexec,
+      second.argo.argo,
     ].map((f) => statSync(f).mtimeMs),
     mtimes,
   );
-  assert.equal((output.match(/cached/g) ?? []).length, 7, output);
+  assert.equal((output.match(/cached/g) ?? []).length, 9, output);
   console.log(`warm provision: ${warmMs} ms`);
 });

@@ -120,12 +120,21 @@ describe("images", () => {
     assert.equal(imageKind("spark-operator/controller:1"), "host");
     assert.equal(imageKind(undefined), "host");
   });
+  test("Argo's executor image by default, any tag; a mirror by a rule", () => {
+    assert.equal(imageKind("quay.io/argoproj/argoexec:v3.7.9"), "argoexec");
+    assert.equal(imageKind("quay.io/argoproj/argoexec"), "argoexec");
+    assert.equal(imageKind("mirror.local/argoexec:v3.7.9"), "host");
+    assert.equal(
+      imageKind("mirror.local/argoexec:v3.7.9", [parseImageRule("*/argoexec=argoexec")]),
+      "argoexec",
+    );
+  });
   test("rules first, in order, with wildcards", () => {
     const rules = [parseImageRule("myorg/*-runtime=spark"), parseImageRule("apache/spark=host")];
     assert.equal(imageKind("myorg/etl-runtime:2", rules), "spark");
     assert.equal(imageKind("apache/spark:3.5.1", rules), "host");
     assert.equal(imageKind("other/spark", rules), "spark");
-    assert.throws(() => parseImageRule("x=java"), /=spark, =sparkplane or =host/);
+    assert.throws(() => parseImageRule("x=java"), /=spark, =sparkplane, =argoexec or =host/);
   });
   test("sparkplane's operator image: the chart's repository by default, any other by a rule", () => {
     assert.equal(imageKind(`${SPARKPLANE_IMAGE_REPOSITORY}:0.1.0`), "sparkplane");

@@ -1,5 +1,6 @@
 import type { V1Taint } from "@kubernetes/client-node";
 import { parseKubernetesQuantity } from "../api/quantity.js";
+import { ARGOEXEC_IMAGE_REPOSITORY } from "../local/argo/constants.js";
 
 /** What a node offers the scheduler. Quantities as Kubernetes writes them ("16", "64Gi", "110"). */
 export interface Capacity {
@@ -29,8 +30,8 @@ export interface NodePool {
   taints: V1Taint[];
 }
 
-export type ImageKind = "spark" | "sparkplane" | "host";
-const IMAGE_KINDS: readonly ImageKind[] = ["spark", "sparkplane", "host"];
+export type ImageKind = "spark" | "sparkplane" | "argoexec" | "host";
+const IMAGE_KINDS: readonly ImageKind[] = ["spark", "sparkplane", "argoexec", "host"];
 
 /**
  * The repository of sparkplane's own operator image (the Helm chart's default `image.repository`): the agent
@@ -175,12 +176,14 @@ export function parseNodePool(text: string, defaults: Capacity = DEFAULT_CAPACIT
   };
 }
 
-/** `pattern=spark|sparkplane|host`. */
+/** `pattern=spark|sparkplane|argoexec|host`. */
 export function parseImageRule(text: string): ImageRule {
   const eq = text.lastIndexOf("=");
   const kind = text.slice(eq + 1) as ImageKind;
   if (eq <= 0 || !IMAGE_KINDS.includes(kind)) {
-    throw new Error(`image rule "${text}" must look like <repository pattern>=spark, =sparkplane or =host`);
+    throw new Error(
+      `image rule "${text}" must look like <repository pattern>=spark, =sparkplane, =argoexec or =host`,
+    );
   }
   return { pattern: text.slice(0, eq), kind };
 }
@@ -205,15 +208,17 @@ function globMatch(pattern: string, text: string): boolean {
 
 /**
  * How the agent runs an image: `spark` emulates the Spark image's entrypoint with the provisioned Spark;
- * `sparkplane` emulates sparkplane's operator image with this checkout; `host` runs the command with the
- * host's programs. By default a repository ending in `spark` or `spark-py` (apache/spark, spark:3.5.1,
- * gcr.io/spark-operator/spark-py) is a Spark image and SPARKPLANE_IMAGE_REPOSITORY is sparkplane's.
+ * `sparkplane` emulates sparkplane's operator image with this checkout; `argoexec` is Argo Workflows' executor
+ * image (the provisioned argoexec on PATH); `host` runs the command with the host's programs. By default a
+ * repository ending in `spark` or `spark-py` (apache/spark, spark:3.5.1, gcr.io/spark-operator/spark-py) is a
+ * Spark image, SPARKPLANE_IMAGE_REPOSITORY is sparkplane's and ARGOEXEC_IMAGE_REPOSITORY Argo's executor.
  */
 export function imageKind(image: string | undefined, rules: readonly ImageRule[] = []): ImageKind {
   const repo = imageRepository(image ?? "");
   for (const rule of rules)
     if (globMatch(rule.pattern, repo) || globMatch(rule.pattern, image ?? "")) return rule.kind;
   if (repo === SPARKPLANE_IMAGE_REPOSITORY) return "sparkplane";
+  if (repo === ARGOEXEC_IMAGE_REPOSITORY) return "argoexec";
   return repo.endsWith("spark") || repo.endsWith("spark-py") ? "spark" : "host";
 }
 

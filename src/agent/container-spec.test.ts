@@ -136,6 +136,33 @@ describe("buildContainerRun", () => {
     );
     assert.equal(flat.workingDir, "/src/sparkplane");
   });
+  test("Argo's executor image: its commands find the built argoexec first on PATH, then the host's", () => {
+    const argoCtx = { ...ctx, argo: { binDir: "/cache/argo/v3.7.9/bin" } };
+    const init = {
+      name: "init",
+      image: "quay.io/argoproj/argoexec:v3.7.9",
+      command: ["argoexec", "init", "--loglevel", "info"],
+    };
+    const run = buildContainerRun(pod({ containers: [init] }), init, [], paths, runtime, data, argoCtx);
+    assert.equal(run.kind, "argoexec");
+    assert.deepEqual(run.argv, ["argoexec", "init", "--loglevel", "info"]);
+    assert.equal(run.env.PATH, "/cache/argo/v3.7.9/bin:/usr/bin:/bin");
+    const bare = { name: "x", image: "quay.io/argoproj/argoexec:v3.7.9", args: ["version"] };
+    assert.deepEqual(
+      buildContainerRun(pod({ containers: [bare] }), bare, [], paths, runtime, data, argoCtx).argv,
+      ["argoexec", "version"],
+    );
+    assert.throws(
+      () => buildContainerRun(pod({ containers: [init] }), init, [], paths, runtime, data, ctx),
+      (e: unknown) =>
+        e instanceof ConfigError && /Argo is not built: run `sparkplane provision`/.test(e.message),
+    );
+    const noNamespaces = { ...argoCtx, namespaces: false };
+    assert.throws(
+      () => buildContainerRun(pod({ containers: [init] }), init, [], paths, runtime, data, noNamespaces),
+      (e: unknown) => e instanceof ConfigError && /needs the agent's mount namespaces/.test(e.message),
+    );
+  });
   test("without namespaces, mount targets in argv, env and working dir become their sources", () => {
     const c = {
       name: "spark-kubernetes-driver",

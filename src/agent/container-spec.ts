@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
 import { SparkPath } from "../spark/constants.js";
+import { ARGOEXEC_ENTRYPOINT, type ArgoexecRuntime, argoexecPath } from "./argoexec-image.js";
 import { type ImageKind, type ImageRule, imageKind } from "./config.js";
 import { ConfigError, type PodRuntime } from "./downward.js";
 import { type ApiEndpoint, type DataLookup, expandCommand, resolveEnv } from "./env.js";
@@ -22,6 +23,8 @@ export interface RunContext {
   spark?: SparkRuntime;
   /** This checkout, which runs sparkplane's operator image. */
   sparkplane: SparkplaneRuntime;
+  /** The provisioned Argo Workflows, which runs Argo's executor image; undefined when not built. */
+  argo?: ArgoexecRuntime;
   /** The host's PATH (host-image commands run with the host's programs). */
   hostPath: string;
   /** Private mount namespaces available: mounts are applied; otherwise paths are rewritten. */
@@ -104,6 +107,19 @@ export function buildContainerRun(
     argv = sparkplaneArgv(cmd, container.workingDir, inImage);
     workingDir = sparkplaneWorkingDir(container.workingDir, inImage);
     mounts.push({ source: ctx.sparkplane.root, target: SPARKPLANE_IMAGE.workDir, readOnly: true });
+  } else if (kind === "argoexec") {
+    if (!ctx.argo)
+      throw new ConfigError(
+        `image ${container.image} is Argo Workflows' executor image, and Argo is not built: run \`sparkplane provision\``,
+      );
+    // argoexec reads and writes /var/run/argo literally, which only a mount namespace can put in the pod's volume.
+    if (!ctx.namespaces)
+      throw new ConfigError(
+        `image ${container.image} is Argo Workflows' executor image, which needs the agent's mount namespaces (run the agent as root with unshare)`,
+      );
+    argv = cmd.command.length > 0 ? [...cmd.command, ...cmd.args] : [ARGOEXEC_ENTRYPOINT, ...cmd.args];
+    env = { ...env, PATH: argoexecPath(ctx.argo, ctx.hostPath) };
+    workingDir = container.workingDir || workDirSource;
   } else {
     argv = cmd.command.length > 0 ? [...cmd.command, ...cmd.args] : cmd.args;
     workingDir = container.workingDir || workDirSource;

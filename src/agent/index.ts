@@ -210,6 +210,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         javaHome: process.env.JAVA_HOME,
       },
       sparkplane: { node: process.execPath, root: dirname(dirname(SPARKPLANE_BIN)) },
+      argo: tools.argo && { binDir: tools.argo.binDir },
       hostPath: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
       namespaces: mountNamespaces,
     };

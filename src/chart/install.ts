@@ -9,6 +9,8 @@ export const CHART_DIR = "charts/sparkplane";
 export const INSTALL_FILE = "config/install.yaml";
 export const INSTALL_NAMESPACE = "sparkplane";
 export const RELEASE_NAME = "sparkplane";
+/** Files of examples/workflows/ the chart ships under workflows/ (copied by `npm run gen:manifests`). */
+export const CHART_WORKFLOW_TEMPLATES = ["spark-app-template.yaml"] as const;
 
 /** `helm template` of the chart as a release named sparkplane in `namespace`, CRDs included. */
 export function helmTemplateArgs(

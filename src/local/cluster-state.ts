@@ -20,12 +20,14 @@ export interface ClusterState {
   ports: Ports;
   kubernetesVersion: string;
   components: Record<string, ComponentState>;
-  options: { agent: boolean; operator: boolean };
+  options: { agent: boolean; operator: boolean; argo?: boolean };
   startedAt: string;
   readyAt?: string;
   /** Milliseconds from supervisor start to ready. */
   readyMs?: number;
   error?: string;
+  /** With `--with argo`: where `argo server` answers (for hera, `argo --argo-server`, a browser). */
+  argoServer?: string;
   /** What the supervisor is doing right now, for progress lines. */
   activity?: string;
 }

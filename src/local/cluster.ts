@@ -10,6 +10,8 @@ export interface UpOptions {
   stateDir: string;
   agent?: boolean;
   operator?: boolean;
+  /** Also Argo Workflows: its CRDs, and its workflow-controller as a component. */
+  argo?: boolean;
   /** Extra node pools of the agent (`sparkplane agent --node-pool` specs); used when the cluster starts. */
   nodePools?: string[];
   /** Tie the cluster's life to this pid (tests): the supervisor stops everything when it exits. */
@@ -25,6 +27,8 @@ export interface RunningCluster {
   server: string;
   kubernetesVersion: string;
   readyMs?: number;
+  /** With `argo`: where `argo server` answers. */
+  argoServer?: string;
   /** True when `up` found this cluster already running. */
   reused: boolean;
 }
@@ -57,6 +61,7 @@ function toRunning(state: ClusterState, reused: boolean): RunningCluster {
     server: state.server,
     kubernetesVersion: state.kubernetesVersion,
     readyMs: state.readyMs,
+    argoServer: state.argoServer,
     reused,
   };
 }
@@ -83,6 +88,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     const args = [supervisorEntry, "--state-dir", opts.stateDir];
     if (opts.agent === false) args.push("--no-agent");
     if (opts.operator === false) args.push("--no-operator");
+    if (opts.argo) args.push("--with-argo");
     for (const pool of opts.nodePools ?? []) args.push("--node-pool", pool);
     if (opts.exitWith) args.push("--exit-with", String(opts.exitWith));
     // detached: its own process group, so it outlives this command and `down` can stop it as a whole.

@@ -33,7 +33,9 @@ export type ComponentName =
   | "kube-controller-manager"
   | "kube-scheduler"
   | "operator"
-  | "agent";
+  | "agent"
+  | "workflow-controller"
+  | "argo-server";
 
 export interface ComponentSpec {
   name: ComponentName;
@@ -41,6 +43,8 @@ export interface ComponentSpec {
   args: string[];
   /** An HTTP(S) URL answering 200 once the component is healthy; `node-ready:` = a Ready Node exists. */
   healthUrl: string;
+  /** Added to the supervisor's environment. */
+  env?: Record<string, string>;
 }
 
 export interface ControlPlaneOptions {

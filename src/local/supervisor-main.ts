@@ -1,6 +1,6 @@
 import { Supervisor } from "./supervisor.js";
 
-/** Entry of the detached supervisor process: `node supervisor-main.js --state-dir DIR [--no-agent] [--no-operator] [--node-pool SPEC]... [--exit-with PID]`. */
+/** Entry of the detached supervisor process: `node supervisor-main.js --state-dir DIR [--no-agent] [--no-operator] [--with-argo] [--node-pool SPEC]... [--exit-with PID]`. */
 function parse(argv: string[]) {
   const get = (flag: string) => {
     const i = argv.indexOf(flag);
@@ -14,6 +14,7 @@ function parse(argv: string[]) {
     stateDir,
     agent: !argv.includes("--no-agent"),
     operator: !argv.includes("--no-operator"),
+    argo: argv.includes("--with-argo"),
     nodePools,
     exitWith: exitWith ? Number(exitWith) : undefined,
   };

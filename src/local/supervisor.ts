@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { crdsForClient } from "../api/crd-manifests.js";
 import { loadKubeConfig } from "../kube/config.js";
 import { ensureCustomResourceDefinitions } from "../kube/crds.js";
+import { ARGO_SERVER_PORT, argoServerComponent, workflowControllerComponent } from "./argo/controller.js";
+import { ensureWorkflowServiceAccount, installArgo } from "./argo/install.js";
 import { type ClusterState, readClusterState, writeClusterState } from "./cluster-state.js";
 import {
   type ComponentSpec,
@@ -17,7 +19,8 @@ import { adminKubeconfig } from "./kubeconfig.js";
 import { statePaths } from "./paths.js";
 import { isAlive, removePidFile, terminate, writePidFile } from "./pidfiles.js";
 import { ensurePki, pkiFile } from "./pki.js";
-import { pickPort } from "./ports.js";
+import { freePort, pickPort } from "./ports.js";
+import { requireArgo } from "./provision/argo.js";
 import { requireToolset } from "./provision/index.js";
 import { ensureSparkServiceAccount } from "./spark-rbac.js";
 
@@ -25,6 +28,8 @@ export interface SupervisorOptions {
   stateDir: string;
   agent: boolean;
   operator: boolean;
+  /** Argo Workflows' CRDs and controller, after the agent. */
+  argo?: boolean;
   /** The agent's extra node pools (its --node-pool specs). */
   nodePools?: string[];
   /** Shut the cluster down when this process exits (test runs pass their own pid). */
@@ -66,6 +71,7 @@ export class Supervisor {
 
   private async start(started: number): Promise<void> {
     const tools = requireToolset();
+    const argo = this.opts.argo ? requireArgo() : undefined;
     for (const d of [this.paths.logs, this.paths.pids, this.paths.etcdData])
       mkdirSync(d, { recursive: true });
     const pki = await ensurePki(this.paths.pki);
@@ -98,7 +104,7 @@ export class Supervisor {
       ports,
       kubernetesVersion: tools.kube.version,
       components: {},
-      options: { agent: this.opts.agent, operator: this.opts.operator },
+      options: { agent: this.opts.agent, operator: this.opts.operator, argo: this.opts.argo },
       startedAt: new Date(started).toISOString(),
     };
     this.publish({});
@@ -117,6 +123,18 @@ export class Supervisor {
     await ensureCustomResourceDefinitions(kc, crdsForClient());
     await ensureSparkServiceAccount(kc, "default");
     await this.startInOrder(await sparkplaneComponents(this.paths, this.opts));
+    if (argo) {
+      this.publish({ activity: "installing Argo Workflows' CRDs and configuration" });
+      const metricsPort = await freePort();
+      await installArgo(kc, argo, metricsPort);
+      await ensureWorkflowServiceAccount(kc, argo, "default");
+      const serverPort = await pickPort(ARGO_SERVER_PORT, new Set([metricsPort]));
+      await this.startInOrder([
+        workflowControllerComponent(argo, this.paths, metricsPort),
+        argoServerComponent(argo, this.paths, serverPort),
+      ]);
+      this.publish({ argoServer: `http://127.0.0.1:${serverPort}` });
+    }
     this.publish({
       phase: "ready",
       readyAt: new Date().toISOString(),
@@ -155,7 +173,8 @@ export class Supervisor {
   private launch(spec: ComponentSpec, restarts: number): void {
     const log = join(this.paths.logs, `${spec.name}.log`);
     const fd = openSync(log, "a");
-    const child = spawn(spec.command, spec.args, { stdio: ["ignore", fd, fd] });
+    const env = spec.env ? { ...process.env, ...spec.env } : process.env;
+    const child = spawn(spec.command, spec.args, { stdio: ["ignore", fd, fd], env });
     this.children.set(spec.name, child);
     if (child.pid) writePidFile(this.paths.pids, spec.name, child.pid);
     this.state.components[spec.name] = { pid: child.pid, restarts, status: "starting", log };

@@ -18,3 +18,5 @@ export function stagingVersion(k8sVersion: string): string {
   if (!m) throw new Error(`SPARKPLANE_K8S_VERSION must look like v1.36.3, got "${k8sVersion}"`);
   return `v0.${m[1]}.${m[2]}`;
 }
+/** Argo Workflows: the newest v3 release on the Go module proxy (v3.7.9, v3.7.8, v3.7.6, v3.7.5, v3.6.12 are served). */
+export const ARGO_WORKFLOWS_VERSION = process.env.SPARKPLANE_ARGO_VERSION ?? "v3.7.9";

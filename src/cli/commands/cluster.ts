@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { parseNodePool } from "../../agent/config.js";
 import { down, status, up } from "../../local/cluster.js";
 import { statePaths } from "../../local/paths.js";
+import { requireArgo } from "../../local/provision/argo.js";
 import { requireHelm } from "../../local/provision/helm.js";
 import { provision, requireToolset } from "../../local/provision/index.js";
 import { stateDirOf, withStateDir } from "../state-dir.js";
@@ -13,8 +14,12 @@ interface UpFlags {
   agent: boolean;
   operator: boolean;
   nodePool: string[];
+  with: string[];
   exitWith?: number;
 }
+
+/** What `up --with` can add to the cluster. */
+const OPTIONAL_COMPONENTS = ["argo"] as const;
 
 export function registerClusterCommands(program: Command): void {
   withStateDir(program.command("up"))
@@ -29,17 +34,28 @@ export function registerClusterCommands(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      "--with <component>",
+      "also run an optional component (repeatable): argo (Argo Workflows' CRDs and workflow-controller)",
+      (value: string, previous: string[]) => [...previous, ...value.split(",")],
+      [] as string[],
+    )
     .option("--exit-with <pid>", "stop the cluster when this process exits", Number)
     .action(async (opts: UpFlags) => {
       const stateDir = stateDirOf(opts);
       // Checked here, so a typo fails now rather than in the agent's log.
       for (const pool of opts.nodePool) parseNodePool(pool);
-      await provision();
+      for (const w of opts.with)
+        if (!(OPTIONAL_COMPONENTS as readonly string[]).includes(w))
+          throw new Error(`--with ${w}: unknown component; one of ${OPTIONAL_COMPONENTS.join(", ")}`);
+      const argo = opts.with.includes("argo");
+      await provision({ argo });
       const started = Date.now();
       const cluster = await up({
         stateDir,
         agent: opts.agent,
         operator: opts.operator,
+        argo,
         nodePools: opts.nodePool,
         exitWith: opts.exitWith,
         onActivity: (a) => console.error(`  ${a} (${((Date.now() - started) / 1000).toFixed(1)} s)`),
@@ -51,6 +67,14 @@ export function registerClusterCommands(program: Command): void {
           : `ready in ${secs} s: ${cluster.server} (Kubernetes ${cluster.kubernetesVersion})`,
       );
       console.log(`state dir: ${stateDir}`);
+      if (argo && !cluster.argoServer)
+        console.log(
+          "Argo Workflows is not running in this cluster: `sparkplane down`, then `up --with argo`",
+        );
+      if (cluster.argoServer)
+        console.log(
+          `argo server: ${cluster.argoServer} (hera, ARGO_SERVER); try: sparkplane argo list, sparkplane argo submit --watch <file>`,
+        );
       console.log(`try: kubectl --kubeconfig ${cluster.kubeconfig} get --raw /readyz`);
     });
 
@@ -94,6 +118,10 @@ export function registerClusterCommands(program: Command): void {
 
   registerPassThrough(program, "kubectl", (kubeconfig, args) => [
     requireToolset().kube.kubectl,
+    ["--kubeconfig", kubeconfig, ...args],
+  ]);
+  registerPassThrough(program, "argo", (kubeconfig, args) => [
+    requireArgo().argo,
     ["--kubeconfig", kubeconfig, ...args],
   ]);
   registerPassThrough(program, "helm", (kubeconfig, args) => [

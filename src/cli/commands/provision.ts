@@ -6,7 +6,7 @@ export function registerProvision(program: Command): void {
   program
     .command("provision")
     .description(
-      "build/install Kubernetes, etcd, Spark, the example programs, helm, Prometheus/promtool and argocheck into the cache, and Debian's Chromium (idempotent)",
+      "build/install Kubernetes, etcd, Spark, the example programs, helm, Prometheus/promtool, argocheck and Argo Workflows into the cache, and Debian's Chromium (idempotent)",
     )
     .option("--json", "print what was provisioned as JSON")
     .action(async (opts: { json?: boolean }) => {
@@ -27,6 +27,7 @@ export function registerProvision(program: Command): void {
       console.log(`prometheus ${tools.prometheus.version}: ${tools.prometheus.prometheus} (+ promtool)`);
       console.log(`argocheck: ${tools.argocheck.argocheck}`);
       console.log(`chromium: ${tools.browser.chromium}`);
+      console.log(`argo workflows ${tools.argo.version}: ${tools.argo.workflowController} (+ argoexec)`);
       console.log(`provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 }

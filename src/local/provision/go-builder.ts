@@ -39,14 +39,33 @@ export async function requireGo(forWhat: string): Promise<void> {
 
 /** Where a downloaded module's go.mod lives (downloads the module's metadata if needed). */
 export async function downloadedGoMod(modulePath: string, version: string): Promise<string> {
+  return (await downloadedModule(modulePath, version)).goMod;
+}
+
+export interface DownloadedModule {
+  goMod: string;
+  /** The extracted source tree (read-only) in GOMODCACHE. */
+  dir: string;
+  /** The commit the version's tag points at, when the proxy says. */
+  commit?: string;
+}
+
+/** Downloads a module (metadata and source) into GOMODCACHE and says where it is. */
+export async function downloadedModule(modulePath: string, version: string): Promise<DownloadedModule> {
   mkdirSync(cacheDir(), { recursive: true });
   const r = await runChecked("go", ["mod", "download", "-json", `${modulePath}@${version}`], {
     env: goEnv(),
     cwd: cacheDir(),
   });
-  const info = JSON.parse(r.stdout) as { GoMod?: string; Error?: string };
-  if (info.Error || !info.GoMod) throw new Error(`go mod download ${modulePath}@${version}: ${info.Error}`);
-  return info.GoMod;
+  const info = JSON.parse(r.stdout) as {
+    GoMod?: string;
+    Dir?: string;
+    Error?: string;
+    Origin?: { Hash?: string };
+  };
+  if (info.Error || !info.GoMod || !info.Dir)
+    throw new Error(`go mod download ${modulePath}@${version}: ${info.Error}`);
+  return { goMod: info.GoMod, dir: info.Dir, commit: info.Origin?.Hash };
 }
 
 /**

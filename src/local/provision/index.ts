@@ -1,4 +1,5 @@
 import { Progress } from "../../util/progress.js";
+import { type ArgoInstall, buildArgo, findArgo } from "./argo.js";
 import { type ArgocheckBinary, buildArgocheck, findArgocheck } from "./argocheck.js";
 import { type BrowserBinary, findChromium, installChromium } from "./browser.js";
 import { buildEtcd, type EtcdBinary, findEtcd } from "./etcd.js";
@@ -24,6 +25,8 @@ export interface ExtraTools {
   prometheus: PrometheusBinaries;
   /** For the tests that judge our objects as Argo CD and Argo Workflows do. */
   argocheck: ArgocheckBinary;
+  /** Argo Workflows' controller and executor, for `up --with argo` and the workflow tests. */
+  argo: ArgoInstall;
   /** For the console's browser tests (playwright-core drives it). */
   browser: BrowserBinary;
 }
@@ -41,6 +44,7 @@ export function findToolset(): Partial<FullToolset> {
     helm: findHelm(),
     prometheus: findPrometheus(),
     argocheck: findArgocheck(),
+    argo: findArgo(),
     browser: findChromium(),
   };
 }
@@ -48,8 +52,10 @@ export function findToolset(): Partial<FullToolset> {
 export interface ProvisionOptions {
   quiet?: boolean;
   out?: NodeJS.WriteStream;
-  /** Also helm, Prometheus/promtool and argocheck (what `sparkplane provision` and the tests need). */
+  /** Also helm, Prometheus/promtool, argocheck and Argo Workflows (what `sparkplane provision` and the tests need). */
   all?: boolean;
+  /** Also Argo Workflows (for `up --with argo`), without the other extra tools. */
+  argo?: boolean;
 }
 
 /**
@@ -60,7 +66,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions & { all: true }): Promise<FullToolset>;
 export async function provision(opts?: ProvisionOptions): Promise<Toolset>;
 export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | FullToolset> {
-  const progress = new Progress(opts.all ? 8 : 4, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(opts.all ? 9 : opts.argo ? 5 : 4, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -101,7 +107,16 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
   );
-  if (!opts.all) return { kube, etcd, spark, examples };
+  const argoStep = () =>
+    step(
+      "Argo Workflows (workflow-controller, argoexec)",
+      () => findArgo(),
+      (d) => buildArgo(undefined, d),
+    );
+  if (!opts.all) {
+    if (opts.argo) await argoStep();
+    return { kube, etcd, spark, examples };
+  }
   const helm = await step(
     "helm",
     () => findHelm(),
@@ -117,12 +132,13 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findArgocheck(),
     (d) => buildArgocheck(d),
   );
+  const argo = await argoStep();
   const browser = await step(
     "Chromium from Debian (for the console's browser tests)",
     () => findChromium(),
     (d) => installChromium(d),
   );
-  return { kube, etcd, spark, examples, helm, prometheus, argocheck, browser };
+  return { kube, etcd, spark, examples, helm, prometheus, argocheck, argo, browser };
 }
 
 const missingOf = (t: object) =>
@@ -142,7 +158,7 @@ export function requireToolset(): Toolset {
 /** Everything `sparkplane provision` builds; otherwise an error that says to provision. */
 export function requireFullToolset(): FullToolset {
   const t = findToolset();
-  if (t.kube && t.etcd && t.spark && t.examples && t.helm && t.prometheus && t.argocheck)
+  if (t.kube && t.etcd && t.spark && t.examples && t.helm && t.prometheus && t.argocheck && t.argo)
     return t as FullToolset;
   throw new Error(
     `not provisioned yet (missing: ${missingOf(t).join(", ")}): run \`sparkplane provision\` first`,
