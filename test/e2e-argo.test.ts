@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { type Agent, startAgent } from "../src/agent/index.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
+import { startConsole } from "../src/console/server.js";
 import { ArgoApi, ArgoLabel } from "../src/local/argo/constants.js";
 import { readClusterState } from "../src/local/cluster-state.js";
 import { statePaths } from "../src/local/paths.js";
@@ -46,6 +49,8 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
   let agent: Agent;
   let operator: RunningOperator;
   let argo: ReturnType<typeof argoClient>;
+  let consoleServer: Server;
+  let consoleBase: string;
 
   before(async () => {
     const started = Date.now();
@@ -56,8 +61,22 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
     operator = await startTestOperator(cluster.kc, NS);
     argo = argoClient(cluster.kc, NS);
     await argo.create(ArgoApi.workflowTemplates, workflowExample("spark-app-template.yaml"));
+    consoleServer = await startConsole({
+      kc: cluster.kc,
+      address: "127.0.0.1",
+      port: 0,
+      batches: {
+        namespace: NS,
+        image: "spark:3.5.9",
+        sparkVersion: "3.5.9",
+        serviceAccount: "spark",
+        memory: "512m",
+      },
+    });
+    consoleBase = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}`;
   });
   after(async () => {
+    await new Promise<void>((r) => (consoleServer ? consoleServer.close(() => r()) : r()));
     await operator?.stop();
     await agent?.stop();
     if (cluster) await down(cluster.stateDir);
@@ -102,6 +121,20 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
       ),
       "every app is owned by the workflow",
     );
+
+    // The console shows the DAG with each node's SparkApplication, its state and driver log link.
+    const page = await (await fetch(`${consoleBase}/ui/workflows/${NS}/${wf.metadata.name}`)).text();
+    for (const app of apps) {
+      const name = app.metadata.name ?? "";
+      assert.ok(page.includes(`href="/ui/apps/${NS}/${name}"`), `the workflow page links ${name}`);
+      assert.ok(
+        page.includes(`/sparkapplications/${name}/log`),
+        `the workflow page links ${name}'s driver log`,
+      );
+    }
+    assert.match(page, /<span class="state COMPLETED">COMPLETED<\/span>/);
+    const list = await (await fetch(`${consoleBase}/ui/workflows`)).text();
+    assert.ok(list.includes(wf.metadata.name), "the workflows list has it");
 
     await argo.delete(ArgoApi.workflows, wf.metadata.name);
     await eventually(

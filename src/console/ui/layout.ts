@@ -23,13 +23,14 @@ pre { background: #0f1420; color: #d8dee9; padding: .8rem; overflow: auto; max-h
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; } dt { font-weight: 600; }
 `;
 
-export type Section = "apps" | "scheduled" | "sessions" | "queues";
+export type Section = "apps" | "scheduled" | "sessions" | "queues" | "workflows";
 
 const NAV: [Section, string, string][] = [
   ["apps", "Applications", "/ui/apps"],
   ["scheduled", "Scheduled", "/ui/scheduled"],
   ["sessions", "Sessions", "/ui/sessions"],
   ["queues", "Queues", "/ui/queues"],
+  ["workflows", "Workflows", "/ui/workflows"],
 ];
 
 export function page(title: string, section: Section, body: HtmlPart, script?: string): Html {

@@ -1,5 +1,6 @@
 /** What the pages read from the API server, as the caller: one app with its events and pods, and the lists. */
 import type { CoreV1Event, V1Node, V1Pod } from "@kubernetes/client-node";
+import { ArgoApi, ArgoLabel } from "../../api/argo/constants.js";
 import { SPARKPLANE_API_VERSION, SparkQueueNames } from "../../api/sparkplane/constants.js";
 import type { SparkQueue } from "../../api/sparkplane/sparkqueue.js";
 import {
@@ -16,6 +17,7 @@ import { kubeError } from "../http.js";
 import type { KubeCaller } from "../kube.js";
 import type { AppView } from "./pages/app.js";
 import type { Listed, SessionItem } from "./pages/others.js";
+import type { WorkflowItem } from "./pages/workflows.js";
 
 const seg = encodeURIComponent;
 
@@ -108,4 +110,28 @@ export function readQueues(caller: KubeCaller) {
 
 export function readSessions(caller: KubeCaller, ns?: string) {
   return listed<SessionItem>(caller, inNamespace(ns, GROUP, "v1alpha1", "sparkconnects"), "SparkConnects");
+}
+
+export function readWorkflows(caller: KubeCaller, ns?: string) {
+  return listed<WorkflowItem>(
+    caller,
+    inNamespace(ns, ArgoApi.group, ArgoApi.version, ArgoApi.workflows),
+    "Workflows",
+  );
+}
+
+/** One workflow and the SparkApplications it made (Argo labels what its resource templates create). */
+export async function readWorkflow(caller: KubeCaller, ns: string, name: string) {
+  const what = `Workflow ${ns}/${name}`;
+  const answer = await caller.call<WorkflowItem>(
+    "GET",
+    `/apis/${ArgoApi.group}/${ArgoApi.version}/namespaces/${seg(ns)}/${ArgoApi.workflows}/${seg(name)}`,
+  );
+  if (answer.status !== 200) throw kubeError(answer.status, answer.body, what);
+  const apps = await items<SparkApplication>(
+    caller,
+    `/apis/${GROUP}/${VERSION}/namespaces/${seg(ns)}/${SparkApplicationNames.plural}?labelSelector=${seg(`${ArgoLabel.workflow}=${name}`)}`,
+    `SparkApplications of ${what}`,
+  ).catch(() => []);
+  return { workflow: answer.body, apps };
 }

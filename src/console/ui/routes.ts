@@ -16,7 +16,15 @@ import { errorBox, page } from "./layout.js";
 import { appPage } from "./pages/app.js";
 import { appsPage } from "./pages/apps.js";
 import { queuesPage, scheduledPage, sessionsPage } from "./pages/others.js";
-import { readAppView, readQueues, readScheduled, readSessions } from "./reads.js";
+import { workflowPage, workflowsPage } from "./pages/workflows.js";
+import {
+  readAppView,
+  readQueues,
+  readScheduled,
+  readSessions,
+  readWorkflow,
+  readWorkflows,
+} from "./reads.js";
 
 export interface UiRequest {
   method: string;
@@ -94,5 +102,13 @@ export async function handleUi(r: UiRequest): Promise<void> {
   }
   if (ns === undefined && section === "sessions")
     return sendHtml(r.res, 200, sessionsPage(await readSessions(r.caller, namespace)));
+  if (ns === undefined && section === "workflows")
+    return sendHtml(r.res, 200, workflowsPage(await readWorkflows(r.caller, namespace)));
+  if (section === "workflows" && ns !== undefined && name !== undefined && rest.length === 0) {
+    checkNamespace(ns);
+    checkName(name);
+    const { workflow, apps } = await readWorkflow(r.caller, ns, name);
+    return sendHtml(r.res, 200, workflowPage(workflow, apps));
+  }
   throw new HttpError(404, "no such page; see /ui/apps");
 }
