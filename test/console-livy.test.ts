@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { type Agent, startAgent } from "../src/agent/index.js";
-import { startConsole } from "../src/console/server.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
+import { startTestConsole } from "./console-fixture.js";
 import { startTestOperator } from "./operator-fixture.js";
 import { pythonVenv } from "./python-venv.js";
 
@@ -73,18 +73,7 @@ describe("Livy clients (pylivy, Airflow's LivyHook) submit SparkPi through the c
       ],
     });
     operator = await startTestOperator(cluster.kc, "default");
-    server = await startConsole({
-      kc: cluster.kc,
-      address: "127.0.0.1",
-      port: 0,
-      batches: {
-        namespace: "default",
-        image: "spark:3.5.9",
-        sparkVersion: "3.5.9",
-        serviceAccount: "spark",
-        memory: "512m",
-      },
-    });
+    server = await (await startTestConsole(cluster.kc, "default")).server;
   });
   after(async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));

@@ -4,9 +4,9 @@ import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { CoreV1Api } from "@kubernetes/client-node";
-import { startConsole } from "../src/console/server.js";
 import { ensureCrds } from "../src/operator/crds.js";
 import { freshNamespace } from "./cluster.js";
+import { startTestConsole } from "./console-fixture.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read loosely here
 type Json = any;
@@ -36,18 +36,7 @@ describe("sparkplane console: /api/v1 and /batches against the real API server",
     ns = fresh.name;
     core = fresh.cluster.kc.makeApiClient(CoreV1Api);
     await ensureCrds(fresh.cluster.kc);
-    server = await startConsole({
-      kc: fresh.cluster.kc,
-      address: "127.0.0.1",
-      port: 0,
-      batches: {
-        namespace: ns,
-        image: "spark:3.5.9",
-        sparkVersion: "3.5.9",
-        serviceAccount: "spark",
-        memory: "512m",
-      },
-    });
+    server = await (await startTestConsole(fresh.cluster.kc, ns)).server;
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => new Promise<void>((r) => server.close(() => r())));

@@ -12,12 +12,12 @@ import { COST_ANNOTATION, SPARKPLANE_GROUP, SPARKPLANE_VERSION } from "../src/ap
 import { parseLedger } from "../src/api/sparkplane/cost.js";
 import { GROUP, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
-import { startConsole } from "../src/console/server.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import { SparkplaneMetric } from "../src/operator/metrics/names.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import { launchChromium } from "./browser.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
+import { startTestConsole } from "./console-fixture.js";
 import { startTestOperator } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
 
@@ -82,18 +82,7 @@ describe("the web console in Chromium, on an embedded cluster running real Spark
       ],
     });
     operator = await startTestOperator(cluster.kc, NS);
-    server = await startConsole({
-      kc: cluster.kc,
-      address: "127.0.0.1",
-      port: 0,
-      batches: {
-        namespace: NS,
-        image: "spark:3.5.9",
-        sparkVersion: "3.5.9",
-        serviceAccount: "spark",
-        memory: "512m",
-      },
-    });
+    server = await (await startTestConsole(cluster.kc, NS)).server;
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchChromium();
   });

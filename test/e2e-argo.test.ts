@@ -4,7 +4,6 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { type Agent, startAgent } from "../src/agent/index.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
-import { startConsole } from "../src/console/server.js";
 import { ArgoApi, ArgoLabel } from "../src/local/argo/constants.js";
 import { readClusterState } from "../src/local/cluster-state.js";
 import { statePaths } from "../src/local/paths.js";
@@ -21,6 +20,7 @@ import {
   workflowExample,
 } from "./argo-fixture.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
+import { startTestConsole } from "./console-fixture.js";
 import { startTestOperator } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
 
@@ -61,18 +61,7 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
     operator = await startTestOperator(cluster.kc, NS);
     argo = argoClient(cluster.kc, NS);
     await argo.create(ArgoApi.workflowTemplates, workflowExample("spark-app-template.yaml"));
-    consoleServer = await startConsole({
-      kc: cluster.kc,
-      address: "127.0.0.1",
-      port: 0,
-      batches: {
-        namespace: NS,
-        image: "spark:3.5.9",
-        sparkVersion: "3.5.9",
-        serviceAccount: "spark",
-        memory: "512m",
-      },
-    });
+    consoleServer = await (await startTestConsole(cluster.kc, NS)).server;
     consoleBase = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}`;
   });
   after(async () => {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { API_VERSION, GROUP, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
+import { defaultBatches } from "../console/livy.js";
 import { startConsole } from "../console/server.js";
 import { loadKubeConfig } from "../kube/config.js";
 import { down, up } from "../local/cluster.js";
@@ -85,13 +86,7 @@ export async function runConsoleBench(o: ConsoleBenchOptions): Promise<ConsoleBe
       kc: loadKubeConfig(cluster.kubeconfig),
       address: "127.0.0.1",
       port: 0,
-      batches: {
-        namespace: "default",
-        image: "spark:3.5.9",
-        sparkVersion: "3.5.9",
-        serviceAccount: "spark",
-        memory: "512m",
-      },
+      batches: defaultBatches("default"),
     });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

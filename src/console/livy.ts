@@ -82,6 +82,11 @@ export interface BatchDefaults {
   memory: string;
 }
 
+/** The batch defaults `sparkplane console` starts with (its flags' defaults): our pinned Spark image. */
+export function defaultBatches(namespace: string): BatchDefaults {
+  return { namespace, image: "spark:3.5.9", sparkVersion: "3.5.9", serviceAccount: "spark", memory: "512m" };
+}
+
 export function batchAppName(id: number): string {
   return `${BATCH_APP_PREFIX}${id}`;
 }
