@@ -47,6 +47,8 @@ export const SparkPath = {
   HadoopConfDir: "/opt/hadoop/conf",
   WorkDir: "/opt/spark/work-dir",
   Home: "/opt/spark",
+  /** sparkplane's: where the node agent maps the Spark Connect server jar (Spark 3.5 images lack it). */
+  ConnectJarsDir: "/opt/spark/connect-jars",
 } as const;
 
 export const SparkConfigMap = {

@@ -6,6 +6,7 @@ import { buildHelm, findHelm, type HelmBinary } from "./helm.js";
 import { buildKubernetes, findKubernetes, type KubeBinaries } from "./kubernetes.js";
 import { buildPrometheus, findPrometheus, type PrometheusBinaries } from "./prometheus.js";
 import { findSpark, installSpark, type SparkInstall } from "./spark.js";
+import { findSparkConnect, installSparkConnect, type SparkConnectJar } from "./spark-connect.js";
 
 /** Everything a cluster and its Spark apps need, all from the cache (or user-provided locations). */
 export interface Toolset {
@@ -13,6 +14,8 @@ export interface Toolset {
   etcd: EtcdBinary;
   spark: SparkInstall;
   examples: ExamplesBuild;
+  /** The Spark Connect server jar (Spark 3.x only: Spark 4 has it in its jars); SparkConnect sessions need it. */
+  connect?: SparkConnectJar;
 }
 
 /** Tools for installing on a cluster and for the tests; `up`, `demo` and the benchmark do without them. */
@@ -35,6 +38,7 @@ export function findToolset(): Partial<FullToolset> {
     etcd: findEtcd(),
     spark,
     examples: spark ? findExamples(spark) : undefined,
+    connect: findSparkConnect(),
     helm: findHelm(),
     prometheus: findPrometheus(),
     argocheck: findArgocheck(),
@@ -56,7 +60,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions & { all: true }): Promise<FullToolset>;
 export async function provision(opts?: ProvisionOptions): Promise<Toolset>;
 export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | FullToolset> {
-  const progress = new Progress(opts.all ? 7 : 4, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(opts.all ? 8 : 5, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -97,7 +101,15 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
   );
-  if (!opts.all) return { kube, etcd, spark, examples };
+  const connect = spark.version.startsWith("3.")
+    ? await step(
+        "Spark Connect server jar (Maven Central)",
+        () => findSparkConnect(spark.version),
+        (d) => installSparkConnect(spark.version, d),
+      )
+    : undefined;
+  const base = connect ? { kube, etcd, spark, examples, connect } : { kube, etcd, spark, examples };
+  if (!opts.all) return base;
   const helm = await step(
     "helm",
     () => findHelm(),
@@ -113,7 +125,7 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findArgocheck(),
     (d) => buildArgocheck(d),
   );
-  return { kube, etcd, spark, examples, helm, prometheus, argocheck };
+  return { ...base, helm, prometheus, argocheck };
 }
 
 const missingOf = (t: object) =>
