@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { SparkEnv, SparkPath } from "../spark/constants.js";
+import { ConfKey, SparkEnv, SparkPath } from "../spark/constants.js";
 import type { Mount } from "./volumes.js";
 
 /** The provisioned Spark a Spark-image container runs with. */
@@ -83,7 +83,7 @@ export function sparkArgv(
       // Pods share the host's network here: a Spark Connect server must listen on its pod's address only
       // (on a real node it listens on every address of its own network namespace).
       "--conf",
-      `spark.connect.grpc.binding.address=${bind}`,
+      `${ConfKey.ConnectGrpcBindingAddress}=${bind}`,
       "--deploy-mode",
       "client",
       ...rest,

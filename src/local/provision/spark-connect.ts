@@ -1,11 +1,12 @@
 /**
  * The Spark Connect server jar for Spark 3.5 (from 4.0 it ships in Spark's own jars), fetched from Maven
  * Central at provisioning time, checked against Maven's SHA-1, and cached; never fetched while a session
- * starts. The agent maps the cached directory into Spark-image pods at SPARK_CONNECT_JARS_IN_IMAGE.
+ * starts. The agent maps the cached directory into Spark-image pods at SparkPath.ConnectJarsDir.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SparkPath } from "../../spark/constants.js";
 import { cacheDir } from "../paths.js";
 import { SPARK_VERSION } from "../versions.js";
 import { readStamp, writeStamp } from "./stamp.js";
@@ -85,7 +86,8 @@ export async function installSparkConnect(
   const jarsDir = join(dir, "jars");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(jarsDir, { recursive: true });
-  const target = join(jarsDir, name);
+  // A fixed name: the server's spark.jars names it without knowing which patch release was fetched.
+  const target = join(jarsDir, SparkPath.ConnectJarFileName);
   writeFileSync(`${target}.part`, jar);
   renameSync(`${target}.part`, target);
   const installed: SparkConnectJar = { dir: jarsDir, jar: target, version, sparkVersion };
