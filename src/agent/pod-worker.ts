@@ -211,7 +211,9 @@ export class PodWorker {
       this.deadlineTimer.unref();
     }
     if (!(await this.prepareSandbox())) return;
-    void this.readinessLoop().catch((err) => this.log.warn({ err: describe(err) }, "readiness probes stopped"));
+    void this.readinessLoop().catch((err) =>
+      this.log.warn({ err: describe(err) }, "readiness probes stopped"),
+    );
     if (await this.runInit()) await this.runMain();
     await this.stopSidecars();
     if (!this.stopReason) {

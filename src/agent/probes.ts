@@ -24,12 +24,15 @@ export function readinessTarget(container: V1Container): ProbeTarget | undefined
       ? Number(raw)
       : container.ports?.find((p) => p.name === raw)?.containerPort;
   if (port === undefined) return undefined;
-  return probe?.tcpSocket
-    ? { kind: "tcp", port }
-    : { kind: "http", port, path: probe?.httpGet?.path ?? "/" };
+  return probe?.tcpSocket ? { kind: "tcp", port } : { kind: "http", port, path: probe?.httpGet?.path ?? "/" };
 }
 
-export function probeTimings(probe: V1Probe): { initialMs: number; periodMs: number; timeoutMs: number; failures: number } {
+export function probeTimings(probe: V1Probe): {
+  initialMs: number;
+  periodMs: number;
+  timeoutMs: number;
+  failures: number;
+} {
   return {
     initialMs: (probe.initialDelaySeconds ?? 0) * 1000,
     periodMs: Math.max(1, probe.periodSeconds ?? 10) * 1000,

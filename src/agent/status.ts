@@ -200,7 +200,8 @@ export function podStatus(pod: V1Pod, snap: PodSnapshot, now: string): Record<st
   const by = new Map(snap.containers.map((r) => [r.name, r]));
   const terminal = phase === "Succeeded" || phase === "Failed";
   const incompleteInit = initSpecs.filter((c) => !initComplete(c, initBy.get(c.name)));
-  const isReady = (r: ContainerRecord | undefined) => r?.current.state === "running" && r.probeReady !== false;
+  const isReady = (r: ContainerRecord | undefined) =>
+    r?.current.state === "running" && r.probeReady !== false;
   const unready = specs.filter((c) => !isReady(by.get(c.name))).map((c) => c.name);
   const initialized = incompleteInit.length === 0 || (terminal && phase === "Succeeded");
   const containersReady = unready.length === 0 && !terminal;

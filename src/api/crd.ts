@@ -10,10 +10,10 @@ import {
   ResourcePolicyNames,
 } from "./resourcepolicy/constants.js";
 import { ResourcePolicySpecSchema, ResourcePolicyStatusSchema } from "./resourcepolicy/resourcepolicy.js";
-import { SparkConnectNames, VERSION_V1ALPHA1 } from "./v1alpha1/constants.js";
-import { SparkConnectSpecSchema, SparkConnectStatusSchema } from "./v1alpha1/sparkconnect.js";
 import { SPARKPLANE_GROUP, SPARKPLANE_VERSION, SparkQueueNames } from "./sparkplane/constants.js";
 import { SparkQueueSpecSchema, SparkQueueStatusSchema } from "./sparkplane/sparkqueue.js";
+import { SparkConnectNames, VERSION_V1ALPHA1 } from "./v1alpha1/constants.js";
+import { SparkConnectSpecSchema, SparkConnectStatusSchema } from "./v1alpha1/sparkconnect.js";
 import {
   GROUP,
   ScheduledSparkApplicationNames,

@@ -27,7 +27,15 @@ import {
   SparkConnectNames,
 } from "../api/v1alpha1/constants.js";
 import type { SparkConnect } from "../api/v1alpha1/sparkconnect.js";
-import { ConfKey, ConfPrefix, SparkContainer, SparkEnv, SparkLabel, SparkPath, SparkValue } from "../spark/constants.js";
+import {
+  ConfKey,
+  ConfPrefix,
+  SparkContainer,
+  SparkEnv,
+  SparkLabel,
+  SparkPath,
+  SparkValue,
+} from "../spark/constants.js";
 import { storeProperties } from "./properties.js";
 
 export const CONNECT_EXECUTOR_TEMPLATE_FILE = "executor-pod-template.yaml";
@@ -111,7 +119,8 @@ export function connectServerConf(conn: SparkConnect, options: ConnectServerOpti
   const { spec } = conn;
   const name = conn.metadata.name ?? "";
   const names = connectNames(conn);
-  const executorImage = imageOf(spec.executor.template?.spec?.containers, SparkContainer.Executor) || spec.image;
+  const executorImage =
+    imageOf(spec.executor.template?.spec?.containers, SparkContainer.Executor) || spec.image;
   if (!executorImage)
     throw new ConnectSpecError(
       "spec.image is required (or an image on spec.executor.template's spark-kubernetes-executor container)",
@@ -171,7 +180,8 @@ export function serverResources(conn: SparkConnect): V1ResourceRequirements {
   const cores = conn.spec.server.cores ?? 1;
   const memory = conn.spec.server.memory ?? "1g";
   const parsed = parseSparkMemory(memory);
-  if (!parsed.ok) throw new ConnectSpecError(`spec.server.memory ${JSON.stringify(memory)}: ${parsed.reason}`);
+  if (!parsed.ok)
+    throw new ConnectSpecError(`spec.server.memory ${JSON.stringify(memory)}: ${parsed.reason}`);
   const mib = parsed.mib + Math.max(MIN_OVERHEAD_MIB, Math.floor(parsed.mib * OVERHEAD_FACTOR));
   return {
     requests: { cpu: String(cores), memory: `${mib}Mi` },
@@ -203,7 +213,10 @@ function buildServerPod(conn: SparkConnect, names: ConnectNames): V1Pod {
     SparkValue.NoResource,
   ];
   const env: V1EnvVar[] = [
-    { name: SparkEnv.DriverBindAddress, valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "status.podIP" } } },
+    {
+      name: SparkEnv.DriverBindAddress,
+      valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "status.podIP" } },
+    },
     { name: SparkEnv.ConfDir, value: SparkPath.ConfDir },
     { name: "SPARK_NO_DAEMONIZE", value: "true" },
   ];

@@ -22,7 +22,9 @@ const sparkPodFields = {
 
 export const ServerSpecSchema = Type.Object({
   ...sparkPodFields,
-  service: Opt(KubeObject<V1Service>({}, { description: "The Service exposing the server (name and spec)." })),
+  service: Opt(
+    KubeObject<V1Service>({}, { description: "The Service exposing the server (name and spec)." }),
+  ),
 });
 
 export const ConnectExecutorSpecSchema = Type.Object({
@@ -66,11 +68,14 @@ export const SparkConnectStatusSchema = Type.Object({
   lastUpdateTime: Opt(Timestamp()),
   connectionURL: Opt(
     Type.String({
-      description: "sparkplane extension: the in-cluster Spark Connect URL, sc://<service>.<namespace>.svc:15002.",
+      description:
+        "sparkplane extension: the in-cluster Spark Connect URL, sc://<service>.<namespace>.svc:15002.",
     }),
   ),
   message: Opt(
-    Type.String({ description: "sparkplane extension: why the session is not ready (e.g. what does not fit)." }),
+    Type.String({
+      description: "sparkplane extension: why the session is not ready (e.g. what does not fit).",
+    }),
   ),
 });
 

@@ -75,6 +75,7 @@ export const ControllerName = {
   SparkApplication: "sparkapplication",
   ScheduledSparkApplication: "scheduledsparkapplication",
   SparkQueue: "sparkqueue",
+  SparkConnect: "sparkconnect",
 } as const;
 
 /** controller-runtime's work-queue buckets: prometheus.ExponentialBuckets(10e-9, 10, 12). */
