@@ -243,17 +243,17 @@ export class PodWorker {
         const run = runs.get(r.name)!;
         const cur = r.record.current;
         if (cur.state !== "running") {
-          if (r.record.probeReady) changed = true;
+          if (r.record.probeReady !== false) changed = true;
           r.record.probeReady = false;
           run.since = undefined;
           continue;
         }
         if (run.since !== cur.startedAt) {
-          // A new run: unready until its first success, after the initial delay.
+          // A new run (its record starts unready): first probe after the initial delay.
           run.since = cur.startedAt;
           run.fails = 0;
           run.next = Date.now() + timing.initialMs;
-          if (r.record.probeReady) changed = true;
+          if (r.record.probeReady !== false) changed = true;
           r.record.probeReady = false;
         }
         if (Date.now() < run.next || !this.podIP) continue;

@@ -46,6 +46,8 @@ describe("buildConnectServer", () => {
       "driver",
       "--properties-file",
       "/opt/spark/conf/spark.properties",
+      "--conf",
+      "spark.driver.host=$(SPARK_DRIVER_BIND_ADDRESS)",
       "--class",
       "org.apache.spark.sql.connect.service.SparkConnectServer",
       "spark-internal",

@@ -208,6 +208,9 @@ function buildServerPod(conn: SparkConnect, names: ConnectNames): V1Pod {
     "driver",
     "--properties-file",
     SparkPath.PropertiesFile,
+    // Executors reach the server at its pod IP (as kubeflow sets it); the kubelet expands $(VAR) in args.
+    "--conf",
+    `${ConfKey.DriverHost}=$(${SparkEnv.DriverBindAddress})`,
     "--class",
     SPARK_CONNECT_SERVER_CLASS,
     SparkValue.NoResource,
