@@ -77,6 +77,8 @@ describe("buildConnectServer", () => {
       now,
     );
     assert.equal(o.properties.get("spark.jars"), undefined);
+    const withJars = buildConnectServer(conn({ sparkConf: { "spark.jars": "/x.jar" } }), opts, now);
+    assert.equal(withJars.properties.get("spark.jars"), "/opt/spark/connect-jars/spark-connect.jar,/x.jar");
     assert.equal(o.properties.get("spark.dynamicAllocation.enabled"), "true");
     assert.equal(o.properties.get("spark.dynamicAllocation.maxExecutors"), "3");
     assert.equal(o.properties.get("spark.dynamicAllocation.shuffleTracking.enabled"), "true");

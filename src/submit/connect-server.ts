@@ -133,8 +133,10 @@ export function connectServerConf(conn: SparkConnect, options: ConnectServerOpti
   set(ConfKey.KubernetesNamespace, conn.metadata.namespace ?? "default");
   set(ConfKey.ContainerImage, executorImage);
   set(ConfKey.ExecutorContainerImage, executorImage);
-  if (spec.sparkVersion.startsWith("3.")) set(ConfKey.Jars, SparkPath.ConnectJar);
   for (const [k, v] of sortedEntries(spec.sparkConf)) if (k !== ConfKey.DriverPodName) set(k, v);
+  // Spark 3.5's server jar comes first in spark.jars, before the user's own.
+  if (spec.sparkVersion.startsWith("3."))
+    set(ConfKey.Jars, [SparkPath.ConnectJar, conf.get(ConfKey.Jars)].filter(Boolean).join(","));
   for (const [k, v] of sortedEntries(spec.hadoopConf))
     set(k.startsWith(ConfPrefix.Hadoop) ? k : `${ConfPrefix.Hadoop}${k}`, v);
   if (spec.server.cores !== undefined) set(ConfKey.DriverCores, String(spec.server.cores));
