@@ -6,6 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
@@ -15,7 +18,7 @@ import type { SparkConnect } from "../src/api/v1alpha1/sparkconnect.js";
 import { GROUP } from "../src/api/v1beta2/constants.js";
 import { clientModeEnv } from "../src/cli/apps/client-mode.js";
 import { hostConnectURL } from "../src/cli/apps/connect.js";
-import { ensureConnectClient } from "../src/local/provision/connect-client.js";
+import { CONNECT_CLIENT_PINS, ensureConnectClient } from "../src/local/provision/connect-client.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
@@ -35,11 +38,52 @@ rows = spark.range(0, 1000000).selectExpr("id % 7 AS k", "id").groupBy("k").sum(
 print("rows", len(rows), "total", sum(r[1] for r in rows), "k0", rows[0][1], "seconds", round(time.time() - t, 1), flush=True)
 print("connected", flush=True)
 sys.stdin.readline()
+# pyspark retries an unavailable server for about 10 minutes by default (15 tries, up to 60 s apart).
+spark.client._retry_policy.update(max_retries=3, max_backoff=2000)
 try:
     spark.range(10).count()
     print("still answering", flush=True)
 except Exception as e:
     print("ended", type(e).__name__, flush=True)
+`;
+
+/** kubeflow's Python SDK, pinned, with the Connect client's pins and the provisioned pyspark (made once, cached). */
+const KUBEFLOW_SDK = ["kubeflow==0.5.0", "kubeflow-spark-api==2.4.0"];
+async function kubeflowPython(): Promise<string> {
+  const { spark } = requireToolset();
+  const dir = join(homedir(), ".cache", "sparkplane", "kubeflow-sdk-0.5.0");
+  const python = join(dir, "bin", "python");
+  if (existsSync(join(dir, ".installed"))) return python;
+  await run(spark.python, ["-m", "venv", dir]);
+  await run(
+    join(dir, "bin", "pip"),
+    ["install", "-q", "--disable-pip-version-check", ...KUBEFLOW_SDK, ...CONNECT_CLIENT_PINS],
+    {
+      timeout: 600_000,
+    },
+  );
+  const site = (
+    await run(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+  ).stdout.trim();
+  writeFileSync(join(site, "sparkplane-pyspark.pth"), `${dirname(spark.sparkHome)}\n`);
+  await run(python, ["-c", "from kubeflow.spark import SparkClient"]);
+  writeFileSync(join(dir, ".installed"), `${KUBEFLOW_SDK.join("\n")}\n`);
+  return python;
+}
+
+/** kubeflow's SparkClient against our CRD: get and list a session, connect by URL, query, delete it. */
+const KUBEFLOW_CLIENT = `
+import sys
+from kubeflow.common.types import KubernetesBackendConfig
+from kubeflow.spark import SparkClient
+client = SparkClient(KubernetesBackendConfig(namespace="default", config_file=sys.argv[1]))
+info = client.get_session("s2")
+print("state", info.state.value, "pod", info.driver_pod_name, "service", info.service_name, flush=True)
+print("listed", [s.name for s in client.list_sessions()], flush=True)
+spark = client.connect(base_url="sc://%s:15002" % info.pod_ip)
+print("count", spark.range(0, 1000, 1, 4).selectExpr("id % 10 AS k").distinct().count(), flush=True)
+client.delete_session("s2")
+print("deleted", flush=True)
 `;
 
 const SEED_003 = `
@@ -77,6 +121,7 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
   let core: CoreV1Api;
   let custom: CustomObjectsApi;
   let clientPython: Promise<string>;
+  let sdkPython: Promise<string>;
   const ref = { group: GROUP, version: VERSION_V1ALPHA1, plural: SparkConnectNames.plural, namespace: NS };
   const get = async (name: string) =>
     (await custom.getNamespacedCustomObject({ ...ref, name })) as SparkConnect;
@@ -91,6 +136,7 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
   before(async () => {
     // The client's virtualenv (made once, cached) while the cluster starts.
     clientPython = ensureConnectClient(requireToolset().spark);
+    sdkPython = clientPython.then(kubeflowPython);
     cluster = await privateCluster();
     await ensureSparkServiceAccount(cluster.kc, NS);
     agent = await startAgent({
@@ -175,6 +221,22 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
     } finally {
       client.kill();
     }
+  });
+
+  test("kubeflow's SDK (SparkClient 0.5.0) gets, lists, connects to and deletes a session", async () => {
+    await custom.createNamespacedCustomObject({ ...ref, body: session("s2") });
+    await eventually("session s2 Ready", async () => (await get("s2")).status?.state === "Ready", {
+      timeoutMs: 300_000,
+      intervalMs: 1000,
+    });
+    const { stdout } = await run(await sdkPython, ["-c", KUBEFLOW_CLIENT, cluster.kubeconfig], {
+      timeout: 400_000,
+    });
+    assert.match(stdout, /state Ready pod s2-server service s2-server/);
+    assert.match(stdout, /listed \['s2'\]/);
+    assert.match(stdout, /count 10/);
+    assert.match(stdout, /deleted/);
+    await eventually("s2's pods gone", async () => (await podsOf("s2")).length === 0, { timeoutMs: 180_000 });
   });
 
   test("a session asking for more than the cluster has: status and event say what does not fit", async () => {

@@ -12,7 +12,7 @@ import type { SparkConnect, SparkConnectStatus } from "../../../api/v1alpha1/spa
 import { GROUP } from "../../../api/v1beta2/constants.js";
 import type { JsonClient } from "../../../kube/json-client.js";
 import { type KubeLog, silentLog } from "../../../kube/log.js";
-import { isAlreadyExists } from "../../../kube/retry.js";
+import { isAlreadyExists, isNotFound } from "../../../kube/retry.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import {
   buildConnectServer,
@@ -125,10 +125,16 @@ export class SparkConnectController {
   private async writeStatus(conn: SparkConnect, status: SparkConnectStatus): Promise<KubernetesObject> {
     const { namespace, name } = conn.metadata;
     const body = { ...conn, status };
-    return this.d.json.request<KubernetesObject>(
-      "PUT",
-      `/apis/${GROUP}/${VERSION_V1ALPHA1}/namespaces/${namespace}/${plural}/${name}/status`,
-      body,
-    );
+    try {
+      return await this.d.json.request<KubernetesObject>(
+        "PUT",
+        `/apis/${GROUP}/${VERSION_V1ALPHA1}/namespaces/${namespace}/${plural}/${name}/status`,
+        body,
+      );
+    } catch (err) {
+      // Deleted meanwhile: nothing left to report on (its objects go with it).
+      if (isNotFound(err)) return conn as unknown as KubernetesObject;
+      throw err;
+    }
   }
 }
