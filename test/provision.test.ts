@@ -40,6 +40,6 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
     ].map((f) => statSync(f).mtimeMs),
     mtimes,
   );
-  assert.equal((output.match(/cached/g) ?? []).length, 7, output);
+  assert.equal((output.match(/cached/g) ?? []).length, 8, output);
   console.log(`warm provision: ${warmMs} ms`);
 });
