@@ -18,6 +18,7 @@ import type { SparkConnect } from "../src/api/v1alpha1/sparkconnect.js";
 import { GROUP } from "../src/api/v1beta2/constants.js";
 import { clientModeEnv } from "../src/cli/apps/client-mode.js";
 import { hostConnectURL } from "../src/cli/apps/connect.js";
+import { SPARKPLANE_BIN } from "../src/local/components.js";
 import { CONNECT_CLIENT_PINS, ensureConnectClient } from "../src/local/provision/connect-client.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
@@ -225,10 +226,18 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
 
   test("kubeflow's SDK (SparkClient 0.5.0) gets, lists, connects to and deletes a session", async () => {
     await custom.createNamespacedCustomObject({ ...ref, body: session("s2") });
-    await eventually("session s2 Ready", async () => (await get("s2")).status?.state === "Ready", {
-      timeoutMs: 300_000,
-      intervalMs: 1000,
-    });
+    // `sparkplane connect` waits, saying the states, and prints the URL for this host last.
+    const cli = await run(
+      process.execPath,
+      [SPARKPLANE_BIN, "connect", "s2", "--state-dir", cluster.stateDir],
+      {
+        timeout: 400_000,
+      },
+    );
+    const ready = await get("s2");
+    assert.equal(ready.status?.state, "Ready");
+    assert.equal(cli.stdout.trim().split("\n").at(-1), `sc://${ready.status?.server?.podIp}:15002`);
+    assert.match(cli.stderr, /s2: Provisioning[\s\S]*s2: Ready/);
     const { stdout } = await run(await sdkPython, ["-c", KUBEFLOW_CLIENT, cluster.kubeconfig], {
       timeout: 400_000,
     });
