@@ -123,6 +123,7 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
     assert.deepEqual(crds.sort(), [
       "scheduledsparkapplications.sparkoperator.k8s.io",
       "sparkapplications.sparkoperator.k8s.io",
+      "sparkconnects.sparkoperator.k8s.io",
       "sparkqueues.sparkplane.io",
     ]);
     assert.ok(!manifests.some((m) => m.kind === "PodMonitor" || m.kind.includes("Webhook")));

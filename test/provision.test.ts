@@ -46,6 +46,6 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
     ].map((f) => statSync(f).mtimeMs),
     mtimes,
   );
-  assert.equal((output.match(/cached/g) ?? []).length, 9, output);
+  assert.equal((output.match(/cached/g) ?? []).length, 10, output);
   console.log(`warm provision: ${warmMs} ms`);
 });

@@ -15,6 +15,7 @@ import {
 } from "./pod-fs.js";
 import { readLogTail } from "./pod-logs.js";
 import type { PodSandbox } from "./pod-sandbox.js";
+import { readinessTarget } from "./probes.js";
 import { ContainerProcess, type ProcessExit, type ProcessMonitor, readExit } from "./processes.js";
 import { type HostFs, planMounts, wrapperScript } from "./sandbox.js";
 import { type ContainerRecord, logTailMessage, type Terminated, terminationReason } from "./status.js";
@@ -95,6 +96,7 @@ export class ContainerRunner {
       current: this.record.current,
       last: f.last,
       containerID: this.containerID(cur.n),
+      ...(readinessTarget(this.spec) ? { probeReady: false } : {}),
     };
     const paths = runPaths(this.env.dirs, this.spec.name, cur.n);
     if (cur.finished) {
@@ -170,6 +172,8 @@ export class ContainerRunner {
       current: { state: "running", startedAt },
       last: this.record.last,
       containerID: this.containerID(n),
+      // Unready until its readiness probe passes (the pod worker's readiness loop decides).
+      ...(readinessTarget(spec) ? { probeReady: false } : {}),
     };
     this.watch(paths);
     env.log.info(

@@ -207,6 +207,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         sparkHome: tools.spark.sparkHome,
         python: tools.spark.python,
         examplesDir: tools.examples?.dir,
+        connectJarsDir: tools.connect?.dir,
         javaHome: process.env.JAVA_HOME,
       },
       sparkplane: { node: process.execPath, root: dirname(dirname(SPARKPLANE_BIN)) },

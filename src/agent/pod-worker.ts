@@ -6,6 +6,7 @@ import { ConfigError, type PodRuntime } from "./downward.js";
 import type { AgentNode } from "./node-object.js";
 import { type PodDirs, podDirs, removePod } from "./pod-fs.js";
 import { PodSandbox } from "./pod-sandbox.js";
+import { probeOnce, probeTimings, readinessTarget } from "./probes.js";
 import type { ProcessMonitor } from "./processes.js";
 import type { HostFs } from "./sandbox.js";
 import {
@@ -210,6 +211,9 @@ export class PodWorker {
       this.deadlineTimer.unref();
     }
     if (!(await this.prepareSandbox())) return;
+    void this.readinessLoop().catch((err) =>
+      this.log.warn({ err: describe(err) }, "readiness probes stopped"),
+    );
     if (await this.runInit()) await this.runMain();
     await this.stopSidecars();
     if (!this.stopReason) {
@@ -217,6 +221,51 @@ export class PodWorker {
       this.report();
       // Its processes are gone: the address may serve another pod (status keeps it, as for any finished pod).
       this.d.releaseIp(this.uid);
+    }
+  }
+
+  /** Runs the main containers' readiness probes until the pod stops; reports each change of verdict. */
+  private async readinessLoop(): Promise<void> {
+    const probed = this.runners
+      .filter((r) => r.role === "main")
+      .map((r) => ({ r, target: readinessTarget(r.spec), timing: probeTimings(r.spec.readinessProbe ?? {}) }))
+      .filter((p) => p.target !== undefined);
+    if (probed.length === 0) return;
+    const runs = new Map<string, { since?: string; fails: number; next: number }>();
+    for (const p of probed) {
+      p.r.record.probeReady = false;
+      runs.set(p.r.name, { fails: 0, next: 0 });
+    }
+    const tickMs = Math.min(1000, ...probed.map((p) => p.timing.periodMs));
+    while (!this.stopReason && !this.mainDone) {
+      let changed = false;
+      for (const { r, target, timing } of probed) {
+        const run = runs.get(r.name)!;
+        const cur = r.record.current;
+        if (cur.state !== "running") {
+          if (r.record.probeReady !== false) changed = true;
+          r.record.probeReady = false;
+          run.since = undefined;
+          continue;
+        }
+        if (run.since !== cur.startedAt) {
+          // A new run (its record starts unready): first probe after the initial delay.
+          run.since = cur.startedAt;
+          run.fails = 0;
+          run.next = Date.now() + timing.initialMs;
+          if (r.record.probeReady !== false) changed = true;
+          r.record.probeReady = false;
+        }
+        if (Date.now() < run.next || !this.podIP) continue;
+        run.next = Date.now() + timing.periodMs;
+        const ok = await probeOnce(this.podIP, target!, timing.timeoutMs);
+        run.fails = ok ? 0 : run.fails + 1;
+        const ready = ok || (r.record.probeReady === true && run.fails < timing.failures);
+        if (ready !== r.record.probeReady) changed = true;
+        r.record.probeReady = ready;
+      }
+      if (changed) this.report();
+      if (await this.sleepOrStop(tickMs)) return;
     }
   }
 

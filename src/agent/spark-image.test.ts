@@ -14,6 +14,7 @@ const spark: SparkRuntime = {
   sparkHome: "/cache/pyspark",
   python: "/cache/venv/bin/python",
   examplesDir: "/cache/examples",
+  connectJarsDir: "/cache/connect/jars",
   javaHome: "/usr/lib/jvm/java-17",
 };
 
@@ -124,6 +125,8 @@ describe("driver and other commands", () => {
         "spark.driver.bindAddress=127.9.1.2",
         "--conf",
         "spark.executorEnv.SPARK_DRIVER_POD_IP=127.9.1.2",
+        "--conf",
+        "spark.connect.grpc.binding.address=127.9.1.2",
         "--deploy-mode",
         "client",
         "--properties-file",
@@ -192,6 +195,7 @@ describe("environment and mounts", () => {
         ["/cache/pyspark/sbin", "/opt/spark/sbin", true],
         ["/cache/pyspark/jars", "/opt/spark/jars", true],
         ["/cache/examples", "/opt/spark/examples", true],
+        ["/cache/connect/jars", "/opt/spark/connect-jars", true],
         ["/pod/work/c", "/opt/spark/work-dir", false],
       ],
     );

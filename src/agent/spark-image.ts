@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { SparkEnv, SparkPath } from "../spark/constants.js";
+import { ConfKey, SparkEnv, SparkPath } from "../spark/constants.js";
 import type { Mount } from "./volumes.js";
 
 /** The provisioned Spark a Spark-image container runs with. */
@@ -10,6 +10,8 @@ export interface SparkRuntime {
   python: string;
   /** Holds sparkplane-examples.jar and the Python examples; mounted at /opt/spark/examples. */
   examplesDir?: string;
+  /** Holds the Spark Connect server jar; mounted at /opt/spark/connect-jars. */
+  connectJarsDir?: string;
   /** The host's JAVA_HOME, when set. */
   javaHome?: string;
 }
@@ -78,6 +80,10 @@ export function sparkArgv(
       `spark.driver.bindAddress=${bind}`,
       "--conf",
       `spark.executorEnv.${SparkEnv.DriverPodIp}=${bind}`,
+      // Pods share the host's network here: a Spark Connect server must listen on its pod's address only
+      // (on a real node it listens on every address of its own network namespace).
+      "--conf",
+      `${ConfKey.ConnectGrpcBindingAddress}=${bind}`,
       "--deploy-mode",
       "client",
       ...rest,
@@ -148,6 +154,8 @@ export function sparkMounts(spark: SparkRuntime, workDirSource: string): Mount[]
   }));
   if (spark.examplesDir)
     mounts.push({ source: spark.examplesDir, target: posix.join(home, "examples"), readOnly: true });
+  if (spark.connectJarsDir)
+    mounts.push({ source: spark.connectJarsDir, target: SparkPath.ConnectJarsDir, readOnly: true });
   mounts.push({ source: workDirSource, target: SparkPath.WorkDir, readOnly: false, createSource: true });
   return mounts;
 }

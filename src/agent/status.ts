@@ -22,6 +22,8 @@ export interface ContainerRecord {
   current: ContainerState;
   last?: Terminated;
   containerID?: string;
+  /** The readiness probe's verdict for the current run; unset when the container has no probe the agent runs. */
+  probeReady?: boolean;
 }
 
 export interface PodSnapshot {
@@ -175,7 +177,7 @@ function containerStatus(spec: V1Container, r: ContainerRecord | undefined): Rec
     name: spec.name,
     image: spec.image ?? "",
     imageID: "",
-    ready: running,
+    ready: running && r?.probeReady !== false,
     started: running,
     restartCount: r?.restartCount ?? 0,
     state: stateJson(current),
@@ -188,7 +190,7 @@ function containerStatus(spec: V1Container, r: ContainerRecord | undefined): Rec
 /**
  * The pod status the agent reports (a merge patch body's `status`): phase, conditions (PodScheduled and
  * others the agent does not own are kept), IPs, start time, container statuses. Containers are ready once
- * running: readiness probes are not run.
+ * running and, with a tcpSocket/httpGet readiness probe, once it passes (`probes.ts`).
  */
 export function podStatus(pod: V1Pod, snap: PodSnapshot, now: string): Record<string, unknown> {
   const phase = podPhase(pod, snap);
@@ -198,7 +200,9 @@ export function podStatus(pod: V1Pod, snap: PodSnapshot, now: string): Record<st
   const by = new Map(snap.containers.map((r) => [r.name, r]));
   const terminal = phase === "Succeeded" || phase === "Failed";
   const incompleteInit = initSpecs.filter((c) => !initComplete(c, initBy.get(c.name)));
-  const unready = specs.filter((c) => by.get(c.name)?.current.state !== "running").map((c) => c.name);
+  const isReady = (r: ContainerRecord | undefined) =>
+    r?.current.state === "running" && r.probeReady !== false;
+  const unready = specs.filter((c) => !isReady(by.get(c.name))).map((c) => c.name);
   const initialized = incompleteInit.length === 0 || (terminal && phase === "Succeeded");
   const containersReady = unready.length === 0 && !terminal;
   const gates = (pod.spec?.readinessGates ?? []).map((g) => g.conditionType);

@@ -9,6 +9,7 @@ import {
   NonStructuralSchemaError,
   scheduledSparkApplicationCrd,
   sparkApplicationCrd,
+  sparkConnectCrd,
   sparkQueueCrd,
   toStructuralSchema,
 } from "./crd.js";
@@ -93,6 +94,30 @@ function at(schema: JSONSchemaProps, path: string): JSONSchemaProps {
   return node;
 }
 
+describe("SparkConnect CRD", () => {
+  it("is kubeflow's v1alpha1: short name sparkconn, its printer columns, its required fields", () => {
+    const crd = sparkConnectCrd();
+    const version = crd.spec.versions[0]!;
+    assert.equal(crd.metadata.name, "sparkconnects.sparkoperator.k8s.io");
+    assert.deepEqual(crd.spec.names.shortNames, ["sparkconn"]);
+    assert.equal(version.name, "v1alpha1");
+    assert.deepEqual(
+      version.additionalPrinterColumns.map((c) => [c.name, c.jsonPath]),
+      [
+        ["Age", ".metadata.creationTimestamp"],
+        ["Status", ".status.state"],
+        ["PodName", ".status.server.podName"],
+      ],
+    );
+    const spec = at(version.schema.openAPIV3Schema, "spec");
+    assert.deepEqual(spec.required, ["sparkVersion", "server", "executor"]);
+    assert.equal(at(spec, "executor.instances").minimum, 0);
+    assert.equal(at(spec, "server.cores").minimum, 1);
+    assert.equal(at(spec, "server.template")["x-kubernetes-preserve-unknown-fields"], true);
+    assertStructural(version.schema.openAPIV3Schema, "sparkconnect");
+  });
+});
+
 describe("CRDs", () => {
   const crds = [sparkApplicationCrd(), scheduledSparkApplicationCrd()];
 
@@ -112,10 +137,11 @@ describe("CRDs", () => {
       [
         "sparkoperator.k8s.io_sparkapplications.yaml",
         "sparkoperator.k8s.io_scheduledsparkapplications.yaml",
+        "sparkoperator.k8s.io_sparkconnects.yaml",
         "sparkplane.io_sparkqueues.yaml",
       ],
     );
-    const all = [...crds, sparkQueueCrd()];
+    const all = [...crds, sparkConnectCrd(), sparkQueueCrd()];
     manifests.forEach((manifest, index) => {
       assert.deepEqual(parse(manifest.content), all[index]);
     });

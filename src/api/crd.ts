@@ -12,6 +12,8 @@ import {
 import { ResourcePolicySpecSchema, ResourcePolicyStatusSchema } from "./resourcepolicy/resourcepolicy.js";
 import { SPARKPLANE_GROUP, SPARKPLANE_VERSION, SparkQueueNames } from "./sparkplane/constants.js";
 import { SparkQueueSpecSchema, SparkQueueStatusSchema } from "./sparkplane/sparkqueue.js";
+import { SparkConnectNames, VERSION_V1ALPHA1 } from "./v1alpha1/constants.js";
+import { SparkConnectSpecSchema, SparkConnectStatusSchema } from "./v1alpha1/sparkconnect.js";
 import {
   GROUP,
   ScheduledSparkApplicationNames,
@@ -288,6 +290,24 @@ export function scheduledSparkApplicationCrd(): CustomResourceDefinition {
   });
 }
 
+/** kubeflow's SparkConnect (v1alpha1), with kubeflow's printer columns in kubeflow's order. */
+export function sparkConnectCrd(): CustomResourceDefinition {
+  return customResourceDefinition({
+    group: GROUP,
+    version: VERSION_V1ALPHA1,
+    scope: "Namespaced",
+    names: SparkConnectNames,
+    spec: SparkConnectSpecSchema,
+    status: SparkConnectStatusSchema,
+    columns: [
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+      { name: "Status", type: "string", jsonPath: ".status.state" },
+      { name: "PodName", type: "string", jsonPath: ".status.server.podName" },
+    ],
+    description: "SparkConnect runs a Spark Connect server and its executors for Spark Connect clients.",
+  });
+}
+
 /**
  * ACK's ResourcePolicy, served by sparkplane where ACK's scheduler is absent. Not among `allCrds`: the
  * operator creates it only when no such CRD exists (on ACK, ACK's own stays), never replaces a foreign one.
@@ -334,7 +354,7 @@ export function sparkQueueCrd(): CustomResourceDefinition {
 
 /** The sparkoperator.k8s.io CRDs (kubeflow's API). */
 export function sparkOperatorCrds(): CustomResourceDefinition[] {
-  return [sparkApplicationCrd(), scheduledSparkApplicationCrd()];
+  return [sparkApplicationCrd(), scheduledSparkApplicationCrd(), sparkConnectCrd()];
 }
 
 export function allCrds(): CustomResourceDefinition[] {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAgent } from "../agent/command.js";
 import { registerAppCommands } from "./apps/commands.js";
+import { registerConnect } from "./apps/connect.js";
 import { registerRun } from "./apps/run.js";
 import { registerUi } from "./apps/ui.js";
 import { registerBench } from "./commands/bench.js";
@@ -21,6 +22,7 @@ registerDemo(program);
 registerRun(program);
 registerAppCommands(program);
 registerUi(program);
+registerConnect(program);
 registerProvision(program);
 registerClusterCommands(program);
 registerOperator(program);

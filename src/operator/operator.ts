@@ -16,6 +16,7 @@ import {
   type SparkApplicationControllerOptions,
   sparkApplicationController,
 } from "./controllers/sparkapplication/index.js";
+import { sparkConnectController } from "./controllers/sparkconnect/index.js";
 import { type SparkQueueControllerOptions, sparkQueueController } from "./controllers/sparkqueue/index.js";
 import { ensureCrds } from "./crds.js";
 import { startOperatorHttp } from "./http.js";
@@ -44,6 +45,7 @@ export const CONTROLLERS: readonly ControllerDefinition<OperatorOptions>[] = [
   sparkApplicationController,
   scheduledSparkApplicationController,
   sparkQueueController,
+  sparkConnectController,
   pendingController,
   costController,
 ];

@@ -5,8 +5,10 @@
  * is listed with its file. Only `CLUSTER_RULES` are cluster-scoped (SparkQueues, Nodes, and listing pods for the pending diagnosis): the chart installs
  * the CRDs and runs the operator with --no-install-crds, so it needs no access to customresourcedefinitions.
  */
+
 import { RESOURCE_POLICY_GROUP, ResourcePolicyNames } from "../api/resourcepolicy/constants.js";
 import { SPARKPLANE_GROUP, SparkQueueNames } from "../api/sparkplane/constants.js";
+import { SparkConnectNames } from "../api/v1alpha1/constants.js";
 import { GROUP, ScheduledSparkApplicationNames, SparkApplicationNames } from "../api/v1beta2/constants.js";
 
 export interface PolicyRule {
@@ -28,6 +30,7 @@ export const LEASE_NAME_PLACEHOLDER = "$LEASE_NAME";
 
 const apps = SparkApplicationNames.plural;
 const scheduled = ScheduledSparkApplicationNames.plural;
+const connects = SparkConnectNames.plural;
 
 /**
  * What the operator does in the namespaces it watches: granted by a ClusterRole when it watches all of
@@ -52,6 +55,20 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
       "The driver pod, UI Service and Prometheus ConfigMap name their SparkApplication as owner with " +
       "blockOwnerDeletion (submit/owners.ts, controllers/sparkapplication/actions.ts); where the OwnerReferencesPermissionEnforcement " +
       "admission plugin is on (OpenShift, hardened clusters) that needs update on the owner's finalizers.",
+  },
+  {
+    rule: { apiGroups: [GROUP], resources: [connects], verbs: ["list", "watch"] },
+    why: "The SparkConnect informer (controllers/sparkconnect/index.ts).",
+  },
+  {
+    rule: { apiGroups: [GROUP], resources: [`${connects}/status`], verbs: ["update"] },
+    why: "State, server pod, executors, connection URL (controllers/sparkconnect/controller.ts writeStatus, PUT).",
+  },
+  {
+    rule: { apiGroups: [GROUP], resources: [`${connects}/finalizers`], verbs: ["update"] },
+    why:
+      "The server pod, its Service and ConfigMap name their SparkConnect as owner with blockOwnerDeletion " +
+      "(submit/connect-server.ts); needed where OwnerReferencesPermissionEnforcement is on.",
   },
   {
     rule: { apiGroups: [GROUP], resources: [scheduled], verbs: ["list", "watch"] },

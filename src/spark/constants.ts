@@ -47,6 +47,10 @@ export const SparkPath = {
   HadoopConfDir: "/opt/hadoop/conf",
   WorkDir: "/opt/spark/work-dir",
   Home: "/opt/spark",
+  /** sparkplane's: where the node agent maps the Spark Connect server jar (Spark 3.5 images lack it). */
+  ConnectJarsDir: "/opt/spark/connect-jars",
+  ConnectJarFileName: "spark-connect.jar",
+  ConnectJar: "/opt/spark/connect-jars/spark-connect.jar",
 } as const;
 
 export const SparkConfigMap = {
@@ -180,6 +184,9 @@ export const ConfKey = {
   ImagePullPolicy: "spark.kubernetes.container.image.pullPolicy",
   ImagePullSecrets: "spark.kubernetes.container.image.pullSecrets",
   DriverPodName: "spark.kubernetes.driver.pod.name",
+  ExecutorPodNamePrefix: "spark.kubernetes.executor.podNamePrefix",
+  ConnectGrpcBindingPort: "spark.connect.grpc.binding.port",
+  ConnectGrpcBindingAddress: "spark.connect.grpc.binding.address",
   SubmitInDriver: "spark.kubernetes.submitInDriver",
   MemoryOverheadFactor: "spark.kubernetes.memoryOverheadFactor",
   ResourceType: "spark.kubernetes.resource.type",

@@ -8,6 +8,7 @@ import { buildHelm, findHelm, type HelmBinary } from "./helm.js";
 import { buildKubernetes, findKubernetes, type KubeBinaries } from "./kubernetes.js";
 import { buildPrometheus, findPrometheus, type PrometheusBinaries } from "./prometheus.js";
 import { findSpark, installSpark, type SparkInstall } from "./spark.js";
+import { findSparkConnect, installSparkConnect, type SparkConnectJar } from "./spark-connect.js";
 
 /** Everything a cluster and its Spark apps need, all from the cache (or user-provided locations). */
 export interface Toolset {
@@ -15,6 +16,8 @@ export interface Toolset {
   etcd: EtcdBinary;
   spark: SparkInstall;
   examples: ExamplesBuild;
+  /** The Spark Connect server jar (Spark 3.x only: Spark 4 has it in its jars); SparkConnect sessions need it. */
+  connect?: SparkConnectJar;
 }
 
 /** Tools for installing on a cluster and for the tests; `up`, `demo` and the benchmark do without them. */
@@ -41,6 +44,7 @@ export function findToolset(): Partial<FullToolset> {
     etcd: findEtcd(),
     spark,
     examples: spark ? findExamples(spark) : undefined,
+    connect: findSparkConnect(),
     helm: findHelm(),
     prometheus: findPrometheus(),
     argocheck: findArgocheck(),
@@ -66,7 +70,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions & { all: true }): Promise<FullToolset>;
 export async function provision(opts?: ProvisionOptions): Promise<Toolset>;
 export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | FullToolset> {
-  const progress = new Progress(opts.all ? 9 : opts.argo ? 5 : 4, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(opts.all ? 10 : opts.argo ? 6 : 5, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -107,6 +111,14 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findExamples(spark),
     (d) => buildExamples(spark, d),
   );
+  const connect = spark.version.startsWith("3.")
+    ? await step(
+        "Spark Connect server jar (Maven Central)",
+        () => findSparkConnect(spark.version),
+        (d) => installSparkConnect(spark.version, d),
+      )
+    : undefined;
+  const base = connect ? { kube, etcd, spark, examples, connect } : { kube, etcd, spark, examples };
   const argoStep = () =>
     step(
       "Argo Workflows (workflow-controller, argoexec)",
@@ -115,7 +127,7 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     );
   if (!opts.all) {
     if (opts.argo) await argoStep();
-    return { kube, etcd, spark, examples };
+    return base;
   }
   const helm = await step(
     "helm",
@@ -138,7 +150,7 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findChromium(),
     (d) => installChromium(d),
   );
-  return { kube, etcd, spark, examples, helm, prometheus, argocheck, argo, browser };
+  return { ...base, helm, prometheus, argocheck, argo, browser };
 }
 
 const missingOf = (t: object) =>

@@ -77,6 +77,7 @@ export const ControllerName = {
   SparkQueue: "sparkqueue",
   Pending: "pending",
   Cost: "cost",
+  SparkConnect: "sparkconnect",
 } as const;
 
 /** controller-runtime's work-queue buckets: prometheus.ExponentialBuckets(10e-9, 10, 12). */
