@@ -24,6 +24,7 @@ import { requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
+import { startTestConsole } from "./console-fixture.js";
 import { startTestOperator } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
 
@@ -179,6 +180,17 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
     assert.equal(ready.status?.server?.podName, "s1-server");
     assert.equal(ready.status?.server?.serviceName, "s1-server");
     assert.equal(ready.status?.conditions?.find((c) => c.type === "ServerPodReady")?.status, "True");
+    // The console's sessions page lists it, Ready, with its URL.
+    const consoleUi = await startTestConsole(cluster.kc, NS);
+    try {
+      const row =
+        (await (await fetch(`${consoleUi.base}/ui/sessions`)).text()).match(
+          /<tr data-session="default\/s1">.*?<\/tr>/s,
+        )?.[0] ?? "";
+      assert.match(row, /Ready[\s\S]*sc:\/\/s1-server\.default\.svc:15002/, row);
+    } finally {
+      await consoleUi.stop();
+    }
     const svc = await core.readNamespacedService({ name: "s1-server", namespace: NS });
     assert.ok(svc.spec?.ports?.some((p) => p.port === 15002 && p.name === "spark-connect-server"));
 

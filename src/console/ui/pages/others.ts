@@ -60,11 +60,12 @@ export function queuesPage(
 /** A SparkConnect session as far as the list reads it (kubeflow's v1alpha1 kind). */
 export interface SessionItem {
   metadata: { name?: string; namespace?: string; creationTimestamp?: string };
-  status?: { state?: string; [key: string]: unknown };
+  status?: { state?: string; connectionURL?: string; message?: string; [key: string]: unknown };
 }
 
 /** The sc:// address a session's status names, whatever field carries it. */
 function sessionUrl(s: SessionItem): string {
+  if (s.status?.connectionURL) return s.status.connectionURL;
   for (const v of Object.values(s.status ?? {})) if (typeof v === "string" && v.startsWith("sc://")) return v;
   for (const v of Object.values(s.status ?? {}))
     if (typeof v === "object" && v !== null)
@@ -78,6 +79,6 @@ export function sessionsPage(list: Listed<SessionItem>): Html {
     : list.items.length === 0
       ? html`<p class="muted">no sessions</p>`
       : html`<table id="sessions"><thead><tr><th>Namespace</th><th>Name</th><th>State</th><th>Connect URL</th><th>Created</th></tr></thead>
-<tbody>${list.items.map((s) => html`<tr><td>${s.metadata.namespace}</td><td>${s.metadata.name}</td><td>${s.status?.state ?? ""}</td><td><code>${sessionUrl(s)}</code></td><td class="muted">${s.metadata.creationTimestamp ?? ""}</td></tr>`)}</tbody></table>`;
+<tbody>${list.items.map((s) => html`<tr data-session="${s.metadata.namespace}/${s.metadata.name}"><td>${s.metadata.namespace}</td><td>${s.metadata.name}</td><td>${s.status?.state ?? ""}${s.status?.message ? html` <span class="muted">${s.status.message}</span>` : ""}</td><td><code>${sessionUrl(s)}</code></td><td class="muted">${s.metadata.creationTimestamp ?? ""}</td></tr>`)}</tbody></table>`;
   return page("Sessions", "sessions", html`<h1>Spark Connect sessions</h1>${body}`);
 }
