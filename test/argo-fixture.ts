@@ -26,7 +26,8 @@ export interface WorkflowNode {
   startedAt?: string;
   finishedAt?: string;
   children?: string[];
-  outputs?: { parameters?: { name: string; value?: string }[] };
+  /** `result`: a script step's standard output. */
+  outputs?: { parameters?: { name: string; value?: string }[]; result?: string };
 }
 export interface Workflow {
   metadata: { name: string; namespace?: string; uid?: string; labels?: Record<string, string> };

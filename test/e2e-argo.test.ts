@@ -133,6 +133,49 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
     );
   });
 
+  test("a script step (Python) runs as a local process; its result feeds the next step", async () => {
+    const wf = await argo.create(ArgoApi.workflows, {
+      apiVersion: `${ArgoApi.group}/${ArgoApi.version}`,
+      kind: "Workflow",
+      metadata: { generateName: "script-" },
+      spec: {
+        serviceAccountName: "argo-workflow",
+        entrypoint: "main",
+        templates: [
+          {
+            name: "main",
+            steps: [
+              [{ name: "calc", template: "calc" }],
+              [
+                {
+                  name: "check",
+                  template: "check",
+                  arguments: { parameters: [{ name: "v", value: "{{steps.calc.outputs.result}}" }] },
+                },
+              ],
+            ],
+          },
+          {
+            name: "calc",
+            script: {
+              image: "python:3.12-alpine",
+              command: ["python3"],
+              source: "import math\nprint(math.prod([6, 7]))\n",
+            },
+          },
+          {
+            name: "check",
+            inputs: { parameters: [{ name: "v" }] },
+            container: { image: "busybox", command: ["sh", "-c", 'test "{{inputs.parameters.v}}" = 42'] },
+          },
+        ],
+      },
+    });
+    const done = await argo.finished(wf.metadata.name);
+    assert.equal(done.status?.phase, "Succeeded", summary(done));
+    assert.equal(taskNode(done, "calc").outputs?.result, "42");
+  });
+
   test("a failing Spark step fails the workflow, and the Spark exception is the failed node's message", async () => {
     const wf = await argo.create(ArgoApi.workflows, {
       apiVersion: `${ArgoApi.group}/${ArgoApi.version}`,
