@@ -68,6 +68,56 @@ describe("sparkplane console: /api/v1 and /batches against the real API server",
       req.end();
     });
 
+  test("SparkConnect sessions (namespaced) and SparkQueues (cluster-scoped): create, get, list, delete, checked bodies", async () => {
+    const sessions = `/api/v1/namespaces/${ns}/sparkconnects`;
+    const session = {
+      metadata: { name: "s1" },
+      spec: { sparkVersion: "3.5.9", server: { cores: 1, memory: "512m" }, executor: { instances: 1 } },
+    };
+    const made = await call("POST", sessions, session);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.apiVersion, "sparkoperator.k8s.io/v1alpha1");
+    assert.equal((await call("GET", `${sessions}/s1`)).body.metadata.name, "s1");
+    assert.deepEqual(
+      (await call("GET", sessions)).body.items.map((x: Json) => x.metadata.name),
+      ["s1"],
+    );
+    const typo = await call("POST", sessions, {
+      metadata: { name: "s2" },
+      spec: { ...session.spec, severs: {} },
+    });
+    assert.equal(typo.status, 400);
+    assert.ok(
+      typo.body.fields.some((f: Json) => f.field === "spec.severs"),
+      JSON.stringify(typo.body),
+    );
+    assert.equal((await call("DELETE", `${sessions}/s1`)).status, 200);
+
+    const queue = `q-${ns}`;
+    const made2 = await call("POST", "/api/v1/sparkqueues", {
+      metadata: { name: queue },
+      spec: { quota: { cpu: "4", memory: "8Gi" }, maxRunningApplications: 2 },
+    });
+    assert.equal(made2.status, 201, JSON.stringify(made2.body));
+    assert.equal((await call("GET", `/api/v1/sparkqueues/${queue}`)).body.spec.maxRunningApplications, 2);
+    assert.ok(
+      (await call("GET", "/api/v1/sparkqueues")).body.items.some((x: Json) => x.metadata.name === queue),
+    );
+    const wrongType = await call("POST", "/api/v1/sparkqueues", {
+      metadata: { name: `${queue}-x` },
+      spec: { maxRunningApplications: "two" },
+    });
+    assert.equal(wrongType.status, 400);
+    assert.ok(wrongType.body.fields.some((f: Json) => f.field === "spec.maxRunningApplications"));
+    assert.equal(
+      (await call("GET", `/api/v1/namespaces/${ns}/sparkqueues`)).status,
+      404,
+      "queues have no namespace",
+    );
+    assert.equal((await call("GET", "/api/v1/sparkconnects")).status, 404, "sessions live in a namespace");
+    assert.equal((await call("DELETE", `/api/v1/sparkqueues/${queue}`)).status, 200);
+  });
+
   test("CRUD of SparkApplications, paging and state filter", async () => {
     const apps = `/api/v1/namespaces/${ns}/sparkapplications`;
     for (const n of ["a1", "a2", "a3"]) assert.equal((await call("POST", apps, app(n))).status, 201);

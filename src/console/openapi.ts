@@ -1,4 +1,6 @@
 /** The OpenAPI 3 document of the console, built from the same TypeBox schemas as the CRDs. */
+import { SparkQueueSchema } from "../api/sparkplane/sparkqueue.js";
+import { SparkConnectSchema } from "../api/v1alpha1/sparkconnect.js";
 import { ScheduledSparkApplicationSchema } from "../api/v1beta2/scheduledsparkapplication.js";
 import { SparkApplicationSchema } from "../api/v1beta2/sparkapplication.js";
 import { LIVY_STATES, LivyBatchRequestSchema } from "./livy.js";
@@ -13,18 +15,19 @@ const errors = {
   "404": { description: "not found", ...json("Error") },
   "413": { description: "body over 1 MiB", ...json("Error") },
 };
-const ns = { name: "namespace", in: "path", required: true, schema: { type: "string" } };
+const nsParam = { name: "namespace", in: "path", required: true, schema: { type: "string" } };
 const name = { name: "name", in: "path", required: true, schema: { type: "string" } };
 const batchId = { name: "batchId", in: "path", required: true, schema: { type: "integer", minimum: 0 } };
 
-function resourcePaths(plural: string, schema: string) {
-  const base = `/api/v1/namespaces/{namespace}/${plural}`;
+function resourcePaths(plural: string, schema: string, namespaced = true) {
+  const base = namespaced ? `/api/v1/namespaces/{namespace}/${plural}` : `/api/v1/${plural}`;
+  const ns = namespaced ? [nsParam] : [];
   return {
     [base]: {
       get: {
         summary: `list ${plural} (paged by the API server)`,
         parameters: [
-          ns,
+          ...ns,
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 10000 } },
           { name: "continue", in: "query", schema: { type: "string" } },
           ...(plural === "sparkapplications"
@@ -35,20 +38,20 @@ function resourcePaths(plural: string, schema: string) {
       },
       post: {
         summary: `create a ${schema}`,
-        parameters: [ns],
+        parameters: ns,
         requestBody: { required: true, ...json(schema) },
         responses: { "201": { description: "created", ...json(schema) }, ...errors },
       },
     },
     [`${base}/{name}`]: {
       get: {
-        parameters: [ns, name],
+        parameters: [...ns, name],
         responses: { "200": { description: "the object", ...json(schema) }, ...errors },
       },
-      delete: { parameters: [ns, name], responses: { "200": { description: "deleted" }, ...errors } },
+      delete: { parameters: [...ns, name], responses: { "200": { description: "deleted" }, ...errors } },
     },
     [`${base}/{name}/events`]: {
-      get: { parameters: [ns, name], responses: { "200": { description: "an EventList" }, ...errors } },
+      get: { parameters: [...ns, name], responses: { "200": { description: "an EventList" }, ...errors } },
     },
   };
 }
@@ -60,11 +63,29 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       ...resourcePaths("sparkapplications", "SparkApplication"),
       ...resourcePaths("scheduledsparkapplications", "ScheduledSparkApplication"),
+      ...resourcePaths("sparkconnects", "SparkConnect"),
+      ...resourcePaths("sparkqueues", "SparkQueue", false),
+      "/api/v1/sparkapplications": {
+        get: {
+          summary:
+            "apps of every namespace the caller may list, from the console's cache, paged and filtered",
+          parameters: ["namespace", "state", "name"]
+            .map((n) => ({ name: n, in: "query", schema: { type: "string" } }))
+            .concat(
+              ["offset", "limit"].map((n) => ({
+                name: n,
+                in: "query",
+                schema: { type: "integer", minimum: 0 },
+              })) as never,
+            ),
+          responses: { "200": { description: "{total, offset, limit, items}" }, ...errors },
+        },
+      },
       "/api/v1/namespaces/{namespace}/sparkapplications/{name}/log": {
         get: {
           summary: "the driver pod's log; follow=true streams it",
           parameters: [
-            ns,
+            nsParam,
             name,
             { name: "follow", in: "query", schema: { type: "boolean" } },
             { name: "tailLines", in: "query", schema: { type: "integer", minimum: 0 } },
@@ -108,6 +129,8 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         SparkApplication: SparkApplicationSchema,
         ScheduledSparkApplication: ScheduledSparkApplicationSchema,
+        SparkConnect: SparkConnectSchema,
+        SparkQueue: SparkQueueSchema,
         LivyBatchRequest: LivyBatchRequestSchema,
         LivyBatch: {
           type: "object",

@@ -1,13 +1,13 @@
 /** `/api/v1`: SparkApplications and ScheduledSparkApplications per namespace, their events and driver logs. */
 import type { ServerResponse } from "node:http";
 import { isDns1123Label, isDns1123Subdomain } from "../api/k8s-names.js";
+import { SPARKPLANE_API_VERSION, SparkQueueNames } from "../api/sparkplane/constants.js";
+import { API_VERSION_V1ALPHA1, SparkConnectNames } from "../api/v1alpha1/constants.js";
 import {
   API_VERSION,
   APP_STATES,
-  GROUP,
   ScheduledSparkApplicationNames,
   SparkApplicationNames,
-  VERSION,
 } from "../api/v1beta2/constants.js";
 import { driverPodName } from "../api/v1beta2/derived-names.js";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
@@ -15,9 +15,23 @@ import { HttpError, kubeError, sendJson } from "./http.js";
 import { type KubeCaller, readAll } from "./kube.js";
 import { type Kind, validateBody } from "./validate.js";
 
-export const KINDS: Record<string, Kind> = {
-  [SparkApplicationNames.plural]: "SparkApplication",
-  [ScheduledSparkApplicationNames.plural]: "ScheduledSparkApplication",
+/** A kind the REST API serves: where it lives in the Kubernetes API. */
+export interface KindInfo {
+  kind: Kind;
+  apiVersion: string;
+  namespaced: boolean;
+}
+
+/** By plural, as in the path. */
+export const KINDS: Record<string, KindInfo> = {
+  [SparkApplicationNames.plural]: { kind: "SparkApplication", apiVersion: API_VERSION, namespaced: true },
+  [ScheduledSparkApplicationNames.plural]: {
+    kind: "ScheduledSparkApplication",
+    apiVersion: API_VERSION,
+    namespaced: true,
+  },
+  [SparkConnectNames.plural]: { kind: "SparkConnect", apiVersion: API_VERSION_V1ALPHA1, namespaced: true },
+  [SparkQueueNames.plural]: { kind: "SparkQueue", apiVersion: SPARKPLANE_API_VERSION, namespaced: false },
 };
 
 export function checkNamespace(ns: string): void {
@@ -43,8 +57,13 @@ function intParam(q: URLSearchParams, key: string, min: number, max: number): nu
   return Number(text);
 }
 
-const crPath = (ns: string, plural: string, name?: string) =>
-  `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(ns)}/${plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
+/** The API server path of a kind's collection (in `ns` when namespaced) or of one object. */
+const crPath = (ns: string | undefined, plural: string, name?: string) => {
+  const info = KINDS[plural];
+  const apiVersion = info?.apiVersion ?? API_VERSION;
+  const where = ns !== undefined && info?.namespaced !== false ? `namespaces/${encodeURIComponent(ns)}/` : "";
+  return `/apis/${apiVersion}/${where}${plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
+};
 
 export interface RestRequest {
   method: string;
@@ -55,30 +74,48 @@ export interface RestRequest {
   res: ServerResponse;
 }
 
-/** Handles `namespaces/{ns}/{plural}[/{name}[/events|/log]]`; `segments` start after `/api/v1/`. */
+/**
+ * Handles `namespaces/{ns}/{plural}[/{name}[/events|/log]]` for namespaced kinds and `{plural}[/{name}[/events]]`
+ * for cluster-scoped ones (SparkQueues); `segments` start after `/api/v1/`.
+ */
 export async function handleRest(r: RestRequest): Promise<void> {
-  const [top, ns, plural, name, sub, ...rest] = r.segments;
-  if (top !== "namespaces" || ns === undefined || plural === undefined || rest.length > 0)
+  const namespaced = r.segments[0] === "namespaces";
+  const [ns, plural, name, sub, ...rest] = namespaced ? r.segments.slice(1) : [undefined, ...r.segments];
+  if ((namespaced && ns === undefined) || plural === undefined || rest.length > 0)
     throw new HttpError(404, "no such path; see /api/v1/openapi.json");
-  checkNamespace(ns);
-  const kind = KINDS[plural];
-  if (!kind)
+  if (ns !== undefined) checkNamespace(ns);
+  const info = KINDS[plural];
+  if (!info)
     throw new HttpError(
       404,
       `unknown resource "${plural.slice(0, 80)}"; known: ${Object.keys(KINDS).join(", ")}`,
     );
+  if (info.namespaced !== namespaced)
+    throw new HttpError(
+      404,
+      info.namespaced
+        ? `${plural} live in a namespace: /api/v1/namespaces/{namespace}/${plural}`
+        : `${plural} are cluster-scoped: /api/v1/${plural}`,
+    );
+  const kind = info.kind;
   if (name !== undefined) checkName(name);
-  const what = `${kind} ${ns}${name ? `/${name}` : ""}`;
+  const what = `${kind} ${ns ? `${ns}/` : ""}${name ?? ""}`.trim();
 
   if (name === undefined && r.method === "GET") return list(r, ns, plural, what);
-  if (name === undefined && r.method === "POST") return create(r, ns, plural, kind, what);
+  if (name === undefined && r.method === "POST") return create(r, ns, plural, info, what);
   if (name !== undefined && sub === undefined && (r.method === "GET" || r.method === "DELETE")) {
     const answer = await r.caller.call(r.method, crPath(ns, plural, name));
     if (answer.status !== 200) throw kubeError(answer.status, answer.body, what);
     return sendJson(r.res, 200, answer.body);
   }
   if (name !== undefined && sub === "events" && r.method === "GET") return events(r, ns, kind, name, what);
-  if (name !== undefined && sub === "log" && r.method === "GET" && kind === "SparkApplication")
+  if (
+    name !== undefined &&
+    ns !== undefined &&
+    sub === "log" &&
+    r.method === "GET" &&
+    kind === "SparkApplication"
+  )
     return driverLog(r, ns, name, what);
   throw new HttpError(
     r.method === "GET" || r.method === "POST" || r.method === "DELETE" ? 404 : 405,
@@ -86,7 +123,7 @@ export async function handleRest(r: RestRequest): Promise<void> {
   );
 }
 
-async function list(r: RestRequest, ns: string, plural: string, what: string): Promise<void> {
+async function list(r: RestRequest, ns: string | undefined, plural: string, what: string): Promise<void> {
   const limit = intParam(r.query, "limit", 1, 10_000);
   const cont = r.query.get("continue");
   const state = r.query.get("state");
@@ -112,15 +149,22 @@ async function list(r: RestRequest, ns: string, plural: string, what: string): P
   sendJson(r.res, 200, body);
 }
 
-async function create(r: RestRequest, ns: string, plural: string, kind: Kind, what: string): Promise<void> {
+async function create(
+  r: RestRequest,
+  ns: string | undefined,
+  plural: string,
+  info: KindInfo,
+  what: string,
+): Promise<void> {
+  const kind = info.kind;
   const body = await r.body();
   if (typeof body === "object" && body !== null && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
-    b.apiVersion ??= API_VERSION;
+    b.apiVersion ??= info.apiVersion;
     b.kind ??= kind;
     if (typeof b.metadata === "object" && b.metadata !== null && !Array.isArray(b.metadata)) {
       const m = b.metadata as Record<string, unknown>;
-      if (m.namespace !== undefined && m.namespace !== ns)
+      if (m.namespace !== undefined && m.namespace !== ns && ns !== undefined)
         throw new HttpError(
           400,
           `metadata.namespace "${String(m.namespace).slice(0, 80)}" differs from the path's namespace ${ns}`,
@@ -141,11 +185,17 @@ async function create(r: RestRequest, ns: string, plural: string, kind: Kind, wh
   sendJson(r.res, 201, answer.body);
 }
 
-async function events(r: RestRequest, ns: string, kind: Kind, name: string, what: string): Promise<void> {
+async function events(
+  r: RestRequest,
+  ns: string | undefined,
+  kind: Kind,
+  name: string,
+  what: string,
+): Promise<void> {
   const selector = `involvedObject.kind=${kind},involvedObject.name=${name}`;
   const answer = await r.caller.call(
     "GET",
-    `/api/v1/namespaces/${encodeURIComponent(ns)}/events?fieldSelector=${encodeURIComponent(selector)}`,
+    `/api/v1/${ns === undefined ? "" : `namespaces/${encodeURIComponent(ns)}/`}events?fieldSelector=${encodeURIComponent(selector)}`,
   );
   if (answer.status !== 200) throw kubeError(answer.status, answer.body, `events of ${what}`);
   sendJson(r.res, 200, answer.body);
