@@ -17,6 +17,9 @@ import {
   untoleratedTaints,
 } from "./pod-fit.js";
 
+/** The field selector of `PendingObservation.boundPods`: every live pod bound to a node, in any namespace. */
+export const BOUND_PODS_FIELD_SELECTOR = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
+
 export interface PendingObservation {
   app: SparkApplication;
   /** The app's pods (driver and executors); only unbound, non-terminal ones are diagnosed. */

@@ -3,7 +3,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from "@kuber
 import type { Command } from "commander";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
-import { diagnosePending, summarizePending } from "../../diagnose/pending.js";
+import { BOUND_PODS_FIELD_SELECTOR, diagnosePending, summarizePending } from "../../diagnose/pending.js";
 import { loadKubeConfig } from "../../kube/config.js";
 import { statePaths } from "../../local/paths.js";
 import { stateDirOf } from "../state-dir.js";
@@ -116,7 +116,7 @@ export async function pendingDiagnosis(ctx: AppContext, app: SparkApplication): 
   const [nodes, bound] = await Promise.all([
     ctx.core.listNode(),
     ctx.core.listPodForAllNamespaces({
-      fieldSelector: "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed",
+      fieldSelector: BOUND_PODS_FIELD_SELECTOR,
     }),
   ]);
   return summarizePending(diagnosePending({ app, pods, nodes: nodes.items, boundPods: bound.items }));

@@ -12,7 +12,7 @@ import {
 } from "../../api/v1beta2/constants.js";
 import type { ScheduledSparkApplication } from "../../api/v1beta2/scheduledsparkapplication.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
-import { diagnosePending, summarizePending } from "../../diagnose/pending.js";
+import { BOUND_PODS_FIELD_SELECTOR, diagnosePending, summarizePending } from "../../diagnose/pending.js";
 import { kubeError } from "../http.js";
 import type { KubeCaller } from "../kube.js";
 import type { AppView } from "./pages/app.js";
@@ -69,11 +69,7 @@ async function diagnosis(
   try {
     const [nodes, boundPods] = await Promise.all([
       items<V1Node>(caller, "/api/v1/nodes", "nodes"),
-      items<V1Pod>(
-        caller,
-        `/api/v1/pods?fieldSelector=${seg("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")}`,
-        "pods on nodes",
-      ),
+      items<V1Pod>(caller, `/api/v1/pods?fieldSelector=${seg(BOUND_PODS_FIELD_SELECTOR)}`, "pods on nodes"),
     ]);
     return summarizePending(diagnosePending({ app, pods, nodes, boundPods }));
   } catch (err) {

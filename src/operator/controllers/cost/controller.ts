@@ -59,9 +59,10 @@ export class CostController {
     const [namespace, name] = key.split("/") as [string, string];
     const app = this.deps.app(namespace, name);
     if (!app) return this.forget(key);
+    const seen = new Map(pods);
     const now = (this.deps.now ?? Date.now)();
     const costs: { name: string; cost: Cost }[] = [];
-    for (const [podName, pod] of pods) {
+    for (const [podName, pod] of seen) {
       const role = pod.metadata?.labels?.[SparkLabel.Role] === SparkRole.Driver ? "driver" : "executor";
       const cost = podCost(app.spec, role, podSeconds(pod, now));
       if (cost) costs.push({ name: podName, cost });
@@ -87,8 +88,9 @@ export class CostController {
         this.deps.metrics.requestedMemoryGiBSeconds.inc(labels, a.cost.memoryGiBSeconds);
       }
     }
-    // Written (or counted already): what was seen before this pass is done with.
-    for (const podName of pods.keys()) if (costs.some((c) => c.name === podName)) pods.delete(podName);
+    // Written, counted already, or without a readable cost (a spec Spark itself would refuse): done with.
+    // Pods observed while the patch was in flight stay for the next pass.
+    for (const [podName, pod] of seen) if (pods.get(podName) === pod) pods.delete(podName);
     if (pods.size === 0) this.ended.delete(key);
   }
 }

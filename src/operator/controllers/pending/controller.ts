@@ -8,7 +8,7 @@ import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { PENDING_EVENT_REASON } from "../../../api/sparkplane/constants.js";
 import { OperatorLabel } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
-import { diagnosePending, summarizePending } from "../../../diagnose/pending.js";
+import { BOUND_PODS_FIELD_SELECTOR, diagnosePending, summarizePending } from "../../../diagnose/pending.js";
 import type { EventRecorder } from "../../../kube/events.js";
 import type { JsonClient } from "../../../kube/json-client.js";
 import type { KubeLog } from "../../../kube/log.js";
@@ -55,7 +55,7 @@ export class PendingController {
     const [nodes, bound] = await Promise.all([
       this.deps.json.get<{ items: V1Node[] }>("/api/v1/nodes"),
       this.deps.json.get<{ items: V1Pod[] }>(
-        `/api/v1/pods?fieldSelector=${encodeURIComponent("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed")}`,
+        `/api/v1/pods?fieldSelector=${encodeURIComponent(BOUND_PODS_FIELD_SELECTOR)}`,
       ),
     ]);
     const lines = summarizePending(
