@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { kubeletAddress, kubeletGet } from "../src/kube/kubelet-client.js";
 import {
   type AgentTest,
   agentTest,
@@ -329,6 +330,52 @@ describe("agent: pods as processes", { timeout: 300_000 }, () => {
       const p = await t.core.readNamespacedPod({ name: "sidecar", namespace: t.ns });
       return p.status?.initContainerStatuses?.[0]?.state?.terminated !== undefined;
     });
+  });
+
+  test("/stats/summary on the node's kubelet endpoint: a running pod's CPU and memory, an ended one's final CPU, kept after deletion", async () => {
+    // ~1 s of CPU in the shell, then a sleep: the reading while it sleeps and the final one both hold the burn.
+    const burn = "i=0; while [ $i -lt 1500000 ]; do i=$((i+1)); done";
+    await t.createPod("burn", {
+      containers: [{ name: "main", image: "busybox", command: ["sh", "-c", `${burn}; sleep 2`] }],
+    });
+    const running = await podPhase(t.core, t.ns, "burn", ["Running", "Succeeded", "Failed"]);
+    const node = running.spec?.nodeName ?? "";
+    // As the operator reads it: straight to the kubelet (the API server's node proxy refuses 127.x nodes).
+    const at = kubeletAddress(await t.core.readNode({ name: node }));
+    assert.ok(at, "the Node has an InternalIP and a kubelet port");
+    const summary = async () => {
+      const doc = (await kubeletGet(t.cluster.kc, at, "/stats/summary")) as {
+        node: { nodeName: string };
+        pods: {
+          podRef: { name: string; uid: string };
+          cpu: { usageCoreNanoSeconds: number; usageNanoCores?: number };
+          memory?: { workingSetBytes: number };
+          containers: { name: string; cpu: { usageCoreNanoSeconds: number } }[];
+        }[];
+      };
+      assert.equal(doc.node.nodeName, node);
+      return doc.pods.find((p) => p.podRef.uid === running.metadata?.uid);
+    };
+    const live = await waitFor("the burn's CPU in the running pod's summary", async () => {
+      const p = await summary();
+      return p && p.cpu.usageCoreNanoSeconds > 0.5e9 && p.memory && p;
+    });
+    assert.ok(live.memory!.workingSetBytes > 0, "a live process has memory");
+    assert.equal(live.containers[0]?.name, "main");
+    const ended = await podPhase(t.core, t.ns, "burn", ["Succeeded", "Failed"]);
+    assert.equal(ended.status?.phase, "Succeeded");
+    const final = (await summary())!;
+    assert.ok(final, "an ended pod is still listed");
+    assert.ok(
+      final.cpu.usageCoreNanoSeconds >= live.cpu.usageCoreNanoSeconds,
+      `final ${final.cpu.usageCoreNanoSeconds} >= live ${live.cpu.usageCoreNanoSeconds}`,
+    );
+    assert.equal(final.memory, undefined, "no memory once its processes are gone");
+    await t.core.deleteNamespacedPod({ namespace: t.ns, name: "burn", gracePeriodSeconds: 0 });
+    await podGone(t.core, t.ns, "burn");
+    const departed = await waitFor("the deleted pod still in the summary", async () => summary());
+    assert.equal(departed.cpu.usageCoreNanoSeconds, final.cpu.usageCoreNanoSeconds);
+    console.log(`burn pod used ${(final.cpu.usageCoreNanoSeconds / 1e9).toFixed(2)} CPU s`);
   });
 
   test("a container over its memory limit is killed: OOMKilled, exit code 137", async () => {

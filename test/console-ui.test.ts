@@ -130,13 +130,24 @@ describe("the web console in Chromium, on an embedded cluster running real Spark
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     assert.ok(ledger.cpuCoreSeconds > 10, `3 pods of 1 core for ~10 s or more: ${ledger.cpuCoreSeconds}`);
-    console.log(`spark-pi requested ${ledger.cpuCoreSeconds} core·s, ${ledger.memoryGiBSeconds} GiB·s`);
+    // What they used, as the agent's /stats/summary said: a JVM's start alone takes more than a CPU second.
+    assert.ok((ledger.usedCpuCoreSeconds ?? 0) > 1, `used CPU recorded: ${ledger.usedCpuCoreSeconds}`);
+    for (const [pod, entry] of Object.entries(ledger.pods))
+      assert.equal(entry.length, 3, `${pod}'s node reported its used CPU`);
+    console.log(
+      `spark-pi requested ${ledger.cpuCoreSeconds} core·s, ${ledger.memoryGiBSeconds} GiB·s; used ${ledger.usedCpuCoreSeconds} core·s`,
+    );
+    assert.match(
+      await operator.metrics.registry.getSingleMetricAsString(SparkplaneMetric.UsedCpuSeconds),
+      /namespace="default",queue=""\} \d/,
+    );
     const metrics = await operator.metrics.registry.getSingleMetricAsString(
       SparkplaneMetric.RequestedCpuSeconds,
     );
     assert.match(metrics, /namespace="default",queue=""\} \d/);
     await page.reload();
     assert.match(await text(page.locator("#cost")), /core·s/);
+    assert.match(await text(page.locator("#used-cpu")), /core·s/);
     await shot(page, "app");
     await page.close();
   });

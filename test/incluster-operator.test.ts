@@ -7,6 +7,8 @@ import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node
 import { parse } from "yaml";
 import { type Agent, startAgent } from "../src/agent/index.js";
 import { SPARKPLANE_IMAGE } from "../src/agent/sparkplane-image.js";
+import { COST_ANNOTATION } from "../src/api/sparkplane/constants.js";
+import { parseLedger } from "../src/api/sparkplane/cost.js";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { down, privateCluster, processesMentioning, type TestCluster } from "./cluster.js";
@@ -113,7 +115,8 @@ describe("the operator in-cluster: the Helm chart on the embedded cluster, its p
 
   test("helm install: the operator pod runs on the agent as this checkout, in-cluster; spark-pi COMPLETED through it", async () => {
     const started = Date.now();
-    await release.install();
+    // With the console, and used CPU read from the nodes (the chart then grants nodes/proxy get).
+    await release.install(["console.enabled=true", "controller.nodeStatsInterval=5"]);
     const [pod] = await runningOperators(1);
     const podIP = pod!.status!.podIP!;
     assert.ok(
@@ -147,8 +150,80 @@ describe("the operator in-cluster: the Helm chart on the embedded cluster, its p
     const metrics = await (await fetch(`http://${podIP}:8080/metrics`)).text();
     assert.match(metrics, /^spark_application_success_count(_total)?\{[^}]*"default"[^}]*\} 1$/m);
     assert.match(await operatorLog(pod!), /caches synced/);
+    // What it cost, with the CPU the agent's /stats/summary reported, read with the chart's RBAC.
+    const ledger = await eventually(
+      "the cost ledger with 3 pods and their used CPU",
+      async () => {
+        const l = parseLedger((await get("spark-pi")).metadata.annotations?.[COST_ANNOTATION]);
+        return Object.keys(l.pods).length === 3 && l;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.ok((ledger.usedCpuCoreSeconds ?? 0) > 1, `used CPU recorded: ${JSON.stringify(ledger)}`);
+    assert.doesNotMatch(await operatorLog(pod!), /stats\/summary/, "no refusal from the node");
     console.log(
       `spark-pi through the in-cluster operator: ${secs(Date.now() - started)} s from helm install`,
+    );
+  });
+
+  test("console.enabled: the console pod answers with the caller's identity (a Role-bound token reads, others get 403/401)", async () => {
+    const consolePod = await eventually(
+      "the console pod Running",
+      async () => {
+        const pods = await core.listNamespacedPod({
+          namespace: RELEASE_NS,
+          labelSelector: "app.kubernetes.io/component=console",
+        });
+        return pods.items.find(isRunning);
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+    const base = `http://${consolePod.status!.podIP}:8998`;
+    await eventually("the console's /healthz", async () => (await fetch(`${base}/healthz`)).ok, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      retryErrors: true,
+    });
+    const rbac = {
+      apiVersion: "v1",
+      kind: "List",
+      items: [
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "reader", namespace: NS } },
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "stranger", namespace: NS } },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "Role",
+          metadata: { name: "sparkapp-reader", namespace: NS },
+          rules: [{ apiGroups: [GROUP], resources: ["sparkapplications"], verbs: ["get", "list"] }],
+        },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "RoleBinding",
+          metadata: { name: "sparkapp-reader", namespace: NS },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "sparkapp-reader" },
+          subjects: [{ kind: "ServiceAccount", name: "reader", namespace: NS }],
+        },
+      ],
+    };
+    await release.kubectl(["apply", "-f", "-"], JSON.stringify(rbac));
+    const token = async (sa: string) =>
+      (await release.kubectl(["create", "token", sa, "-n", NS])).stdout.trim();
+    const appUrl = `${base}/api/v1/namespaces/${NS}/sparkapplications/spark-pi`;
+    const as = (t: string) => ({ headers: { authorization: `Bearer ${t}` } });
+    const reader = await token("reader");
+    const ok = await fetch(appUrl, as(reader));
+    assert.equal(ok.status, 200, await ok.clone().text());
+    const app = (await ok.json()) as SparkApplication;
+    assert.equal(app.status?.applicationState?.state, "COMPLETED");
+    const stranger = await fetch(appUrl, as(await token("stranger")));
+    assert.equal(stranger.status, 403, await stranger.text());
+    const anonymous = await fetch(appUrl);
+    assert.equal(anonymous.status, 401, "--no-local-identity: no token, no access");
+    const cannotDelete = await fetch(appUrl, { method: "DELETE", ...as(reader) });
+    assert.equal(cannotDelete.status, 403, "a write is the caller's, not the console's");
+    assert.equal(state(await get("spark-pi")), "COMPLETED", "still there");
+    console.log(
+      `in-cluster console at ${base}: reader 200, stranger 403, anonymous 401, reader's DELETE 403`,
     );
   });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "pino";
@@ -16,10 +16,17 @@ import {
 import { readLogTail } from "./pod-logs.js";
 import type { PodSandbox } from "./pod-sandbox.js";
 import { readinessTarget } from "./probes.js";
-import { ContainerProcess, type ProcessExit, type ProcessMonitor, readExit } from "./processes.js";
+import {
+  ContainerProcess,
+  type GroupUsage,
+  type ProcessExit,
+  type ProcessMonitor,
+  readExit,
+} from "./processes.js";
 import { type HostFs, planMounts, wrapperScript } from "./sandbox.js";
 import { type ContainerRecord, logTailMessage, type Terminated, terminationReason } from "./status.js";
 import { describe } from "./status-reporter.js";
+import { type ContainerUsage, cpuFileOf, parseTimes, ticksToNanos } from "./usage.js";
 
 export type Role = "init" | "sidecar" | "main";
 
@@ -54,6 +61,8 @@ export class ContainerRunner {
   file: ContainerFile = { restartCount: 0 };
   proc?: ContainerProcess;
   private oomKilled = false;
+  /** The current run's CPU (ns) when last read from /proc: what counts if its wrapper leaves no total. */
+  private runCpuNanos = 0;
 
   constructor(
     readonly spec: V1Container,
@@ -90,6 +99,7 @@ export class ContainerRunner {
     if (!f?.current) return;
     const cur = f.current;
     this.file = f;
+    this.runCpuNanos = 0;
     this.record = {
       name: this.spec.name,
       restartCount: cur.n,
@@ -152,6 +162,7 @@ export class ContainerRunner {
       wrapperScript({ title, ops, hostname, workingDir: run.workingDir, exitFile: paths.exitFile }),
     );
     rmSync(paths.exitFile, { force: true });
+    rmSync(cpuFileOf(paths.exitFile), { force: true });
     this.proc = ContainerProcess.spawn({
       pidName: this.pidName,
       pidsDir: env.pidsDir,
@@ -164,7 +175,13 @@ export class ContainerRunner {
       sh: env.bins.sh,
     });
     const startedAt = isoNow();
-    this.file = { restartCount: n, current: { n, pid: this.proc.pid, startedAt }, last: this.record.last };
+    this.file = {
+      restartCount: n,
+      current: { n, pid: this.proc.pid, startedAt },
+      last: this.record.last,
+      ...(this.file.cpuNanos === undefined ? {} : { cpuNanos: this.file.cpuNanos }),
+    };
+    this.runCpuNanos = 0;
     writeContainerFile(env.dirs, spec.name, this.file);
     this.record = {
       name: spec.name,
@@ -204,6 +221,8 @@ export class ContainerRunner {
     if (message) term.message = message;
     this.record.current = { state: "terminated", ...term };
     this.file.current = { ...run, finished: term };
+    this.file.cpuNanos = (this.file.cpuNanos ?? 0) + this.finalRunCpu(run.n);
+    this.runCpuNanos = 0;
     writeContainerFile(this.env.dirs, this.spec.name, this.file);
     this.proc = undefined;
     this.oomKilled = false;
@@ -213,6 +232,37 @@ export class ContainerRunner {
     );
     this.env.report();
     return term;
+  }
+
+  /** A finished run's CPU: its wrapper's `times`, or the last reading when the wrapper was killed first. */
+  private finalRunCpu(n: number): number {
+    let total: number | undefined;
+    try {
+      total = parseTimes(
+        readFileSync(cpuFileOf(runPaths(this.env.dirs, this.spec.name, n).exitFile), "utf8"),
+      );
+    } catch {}
+    return Math.max(total ?? 0, this.runCpuNanos);
+  }
+
+  /** CPU of all runs so far (`live`: /proc readings by process group) and the current run's memory. */
+  usage(live: ReadonlyMap<number, GroupUsage>): ContainerUsage {
+    const proc = this.proc?.running ? this.proc : undefined;
+    const now = proc ? live.get(proc.pid) : undefined;
+    if (now) this.runCpuNanos = Math.max(this.runCpuNanos, ticksToNanos(now.cpuTicks));
+    const cur = this.record.current;
+    const startTime = cur.state === "waiting" ? undefined : cur.startedAt;
+    return {
+      name: this.spec.name,
+      ...(startTime ? { startTime } : {}),
+      cpuNanos: (this.file.cpuNanos ?? 0) + (this.proc ? this.runCpuNanos : 0),
+      ...(now ? { memoryBytes: now.memoryBytes } : {}),
+    };
+  }
+
+  /** The pid of the running run's process group, if any. */
+  get runningPid(): number | undefined {
+    return this.proc?.running ? this.proc.pid : undefined;
   }
 
   /** The run ended and will be restarted after `message`'s back-off. */

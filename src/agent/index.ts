@@ -31,6 +31,7 @@ import { DEFAULT_TIMINGS, NodeManager, type NodeTimings } from "./nodes.js";
 import { PodRegistry } from "./pod-registry.js";
 import { ProcessMonitor } from "./processes.js";
 import type { HostFs } from "./sandbox.js";
+import { statsSummary } from "./usage.js";
 
 export type { Capacity, ImageRule, NodePool } from "./config.js";
 export { parseImageRule, parseLabels, parseNodePool, parseTaints } from "./config.js";
@@ -154,6 +155,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   try {
     const tls = await kubeletTls(stateDir);
     const kubeletPorts: Record<string, number> = {};
+    const startTime = new Date().toISOString();
     let registry: PodRegistry | undefined;
     for (const node of nodes) {
       const s = await startKubeletServer({
@@ -161,6 +163,9 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         port: opts.kubeletPort ?? 10250,
         ...tls,
         lookup: (ns, n) => registry?.lookup(ns, n),
+        summary: () =>
+          registry?.stats.summary({ name: node.name, startTime }) ??
+          statsSummary({ name: node.name, startTime }, [], Date.now(), new Map()),
         log,
       });
       kubeletPorts[node.name] = s.port;

@@ -5,6 +5,7 @@ import { parseLogQuery } from "./logs.js";
 import { runPaths } from "./pod-fs.js";
 import { streamLog } from "./pod-logs.js";
 import type { PodWorker } from "./pod-worker.js";
+import type { StatsSummary } from "./usage.js";
 
 export interface KubeletServerOptions {
   host: string;
@@ -13,6 +14,8 @@ export interface KubeletServerOptions {
   cert: string;
   key: string;
   lookup: (namespace: string, name: string) => PodWorker | undefined;
+  /** The node's Summary API document (stats.k8s.io/v1alpha1). */
+  summary: () => StatsSummary;
   log: Logger;
 }
 
@@ -49,6 +52,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: KubeletSe
   const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
   if (req.method !== "GET") return text(res, 405, "method not allowed");
   if (url.pathname === "/healthz") return text(res, 200, "ok");
+  if (url.pathname === "/stats/summary") {
+    res.writeHead(200, { "content-type": "application/json" });
+    return void res.end(JSON.stringify(opts.summary()));
+  }
   if (parts[0] === "containerLogs" && parts.length === 4) {
     const [, namespace, name, container] = parts as [string, string, string, string];
     const worker = opts.lookup(namespace, name);
@@ -73,7 +80,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: KubeletSe
   return text(res, 404, "not found");
 }
 
-/** The node's kubelet endpoint over HTTPS: /containerLogs for `kubectl logs` (through the API server), /healthz. */
+/**
+ * The node's kubelet endpoint over HTTPS: /containerLogs for `kubectl logs` (through the API server),
+ * /stats/summary (CPU and memory of its pods, for cost and `kubectl get --raw`), /healthz.
+ */
 export async function startKubeletServer(
   opts: KubeletServerOptions,
 ): Promise<{ server: Server; port: number }> {

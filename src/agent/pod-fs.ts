@@ -48,6 +48,8 @@ export interface ContainerFile {
   restartCount: number;
   current?: RunFile;
   last?: Terminated;
+  /** CPU time (ns) of the runs that ended, for the Summary API. */
+  cpuNanos?: number;
 }
 
 export function podDirs(agentDir: string, meta: { namespace: string; name: string; uid: string }): PodDirs {

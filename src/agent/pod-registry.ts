@@ -8,6 +8,7 @@ import { hostsFile } from "./hosts.js";
 import { allocatePodIp, podHost } from "./ipam.js";
 import type { WatchEventType } from "./kube-watch.js";
 import type { AgentNode } from "./node-object.js";
+import { NodeStats } from "./node-stats.js";
 import { listPodUids, podDirs, readContainerFile, readPodMetaByUid, removePod } from "./pod-fs.js";
 import { PodWorker, type WorkerDeps } from "./pod-worker.js";
 import { ContainerProcess } from "./processes.js";
@@ -30,6 +31,8 @@ export class PodRegistry {
   private readonly nodes: Map<string, AgentNode>;
   private hostsTimer?: NodeJS.Timeout;
   private stopping = false;
+  /** The Summary API (`/stats/summary`) of each node's pods. */
+  readonly stats = new NodeStats(() => this.list());
 
   constructor(
     nodes: readonly AgentNode[],
@@ -138,6 +141,7 @@ export class PodRegistry {
       event: (p, type, reason, message) => this.event(node, p, type, reason, message),
       onDone: (uid) => {
         const w = this.workers.get(uid);
+        if (w) this.stats.retire(w);
         this.workers.delete(uid);
         this.runs.delete(uid);
         if (w && this.byName.get(w.name) === w) this.byName.delete(w.name);

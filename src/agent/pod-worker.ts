@@ -7,7 +7,7 @@ import type { AgentNode } from "./node-object.js";
 import { type PodDirs, podDirs, removePod } from "./pod-fs.js";
 import { PodSandbox } from "./pod-sandbox.js";
 import { probeOnce, probeTimings, readinessTarget } from "./probes.js";
-import type { ProcessMonitor } from "./processes.js";
+import type { GroupUsage, ProcessMonitor } from "./processes.js";
 import type { HostFs } from "./sandbox.js";
 import {
   backoffMs,
@@ -22,6 +22,7 @@ import {
   type Terminated,
 } from "./status.js";
 import { describe, StatusReporter } from "./status-reporter.js";
+import type { PodUsage } from "./usage.js";
 
 export interface WorkerDeps {
   core: CoreV1Api;
@@ -124,6 +125,26 @@ export class PodWorker {
   container(name: string): { record: ContainerRecord; running: boolean } | undefined {
     const r = this.runners.find((x) => x.name === name);
     return r && { record: r.record, running: Boolean(r.proc?.running) };
+  }
+
+  /** Running containers' process groups, for one /proc scan over all of a node's pods. */
+  runningPids(): number[] {
+    return this.runners.map((r) => r.runningPid).filter((p): p is number => p !== undefined);
+  }
+
+  /** What the pod's containers used (Summary API). */
+  usage(live: ReadonlyMap<number, GroupUsage>): PodUsage {
+    return {
+      namespace: this.pod.metadata!.namespace!,
+      name: this.pod.metadata!.name!,
+      uid: this.uid,
+      startTime: this.startTime,
+      containers: this.runners.map((r) => r.usage(live)),
+    };
+  }
+
+  get nodeName(): string {
+    return this.d.node.name;
   }
 
   snapshot(): PodSnapshot {

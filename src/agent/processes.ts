@@ -9,6 +9,7 @@ import {
   statSync,
 } from "node:fs";
 import { isAlive, removePidFile, writePidFile } from "../local/pidfiles.js";
+import { statFields } from "../util/proc-stat.js";
 import { parseExitFile, shellSafeEnv } from "./sandbox.js";
 
 export interface ProcessExit {
@@ -142,14 +143,19 @@ export class ContainerProcess {
   }
 }
 
-/** Process group and resident set size (pages) from /proc/<pid>/stat. */
-export function parseStat(text: string): { pgrp: number; rssPages: number } | undefined {
-  const close = text.lastIndexOf(")");
-  if (close < 0) return undefined;
-  const fields = text.slice(close + 2).split(" ");
+/**
+ * Process group, resident set size (pages) and CPU ticks from /proc/<pid>/stat: utime + stime of the process
+ * and cutime + cstime of its children it has waited for (so a group's sum counts each tick once).
+ */
+export function parseStat(text: string): { pgrp: number; rssPages: number; cpuTicks: number } | undefined {
+  const fields = statFields(text);
+  if (!fields) return undefined;
   const pgrp = Number(fields[2]);
   const rssPages = Number(fields[21]);
-  return Number.isFinite(pgrp) && Number.isFinite(rssPages) ? { pgrp, rssPages } : undefined;
+  const cpuTicks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return Number.isFinite(pgrp) && Number.isFinite(rssPages) && Number.isFinite(cpuTicks)
+    ? { pgrp, rssPages, cpuTicks }
+    : undefined;
 }
 
 const PAGE_SIZE = 4096;
@@ -160,12 +166,18 @@ export function parsePss(text: string): number | undefined {
   return m ? Number(m[1]) * 1024 : undefined;
 }
 
+export interface GroupUsage {
+  /** Sum of the processes' PSS (RSS where PSS is unavailable). */
+  memoryBytes: number;
+  cpuTicks: number;
+}
+
 /**
- * Memory per process group (bytes), for the groups asked about: the sum of its processes' PSS (RSS when
- * PSS is unavailable), so pages forked children share with their parent are not counted twice.
+ * Memory and CPU per process group, for the groups asked about. Memory is the sum of PSS, so pages forked
+ * children share with their parent are not counted twice.
  */
-export function groupMemory(groups: ReadonlySet<number>): Map<number, number> {
-  const out = new Map<number, number>();
+export function groupUsage(groups: ReadonlySet<number>): Map<number, GroupUsage> {
+  const out = new Map<number, GroupUsage>();
   if (groups.size === 0) return out;
   for (const d of readdirSync("/proc")) {
     if (d.charCodeAt(0) < 48 || d.charCodeAt(0) > 57) continue;
@@ -176,7 +188,10 @@ export function groupMemory(groups: ReadonlySet<number>): Map<number, number> {
       try {
         bytes = parsePss(readFileSync(`/proc/${d}/smaps_rollup`, "utf8")) ?? bytes;
       } catch {}
-      out.set(s.pgrp, (out.get(s.pgrp) ?? 0) + bytes);
+      const g = out.get(s.pgrp) ?? { memoryBytes: 0, cpuTicks: 0 };
+      g.memoryBytes += bytes;
+      g.cpuTicks += s.cpuTicks;
+      out.set(s.pgrp, g);
     } catch {}
   }
   return out;
@@ -238,9 +253,9 @@ export class ProcessMonitor {
     for (const w of this.watched.values()) this.index(w);
     if (++this.ticks % this.memoryEveryTicks !== 0) return;
     const limited = [...this.watched.values()].filter((w) => w.pid && w.memoryLimit && w.onMemory);
-    const rss = groupMemory(new Set(limited.map((w) => w.pid!)));
+    const usage = groupUsage(new Set(limited.map((w) => w.pid!)));
     for (const w of limited) {
-      const used = rss.get(w.pid!) ?? 0;
+      const used = usage.get(w.pid!)?.memoryBytes ?? 0;
       if (used > w.memoryLimit!) w.onMemory!(used);
     }
   }

@@ -191,6 +191,8 @@ export function wrapperScript(spec: WrapperSpec): string {
     `  wait "$sp_child"; sp_code=$?`,
     `  kill -0 "$sp_child" 2>/dev/null || break`,
     "done",
+    // The command's CPU time (and its waited-for children's), for the Summary API: written before the exit file.
+    `times > "$sp_exit.cpu.tmp" 2>/dev/null && mv "$sp_exit.cpu.tmp" "$sp_exit.cpu"`,
     `echo "$sp_code" > "$sp_exit.tmp" && mv "$sp_exit.tmp" "$sp_exit"`,
     `exit "$sp_code"`,
   );

@@ -1,20 +1,6 @@
 /** Readers of a Linux process's CPU time and memory from /proc (no dependencies, no child processes). */
-import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-
-let clockTicks: number | undefined;
-
-/** USER_HZ, the unit of utime/stime in /proc/<pid>/stat (100 on practically every Linux). */
-export function clockTicksPerSecond(): number {
-  if (clockTicks === undefined) {
-    try {
-      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-    } catch {
-      clockTicks = 100;
-    }
-  }
-  return clockTicks;
-}
+import { clockTicksPerSecond, statFields } from "../util/proc-stat.js";
 
 export interface CpuTimes {
   /** utime + stime of the process itself. */
@@ -28,8 +14,8 @@ export interface CpuTimes {
  * spaces and parentheses, so fields are counted from the last ")".
  */
 export function parseStatCpu(stat: string, ticksPerSecond: number): CpuTimes {
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // rest[0] is field 3 (state); utime, stime, cutime, cstime are fields 14..17.
+  const rest = statFields(stat) ?? [];
+  // utime, stime, cutime, cstime are fields 14..17.
   const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(rest[i]));
   if (![utime, stime, cutime, cstime].every((v) => Number.isFinite(v))) {
     throw new Error("unexpected /proc/<pid>/stat format");

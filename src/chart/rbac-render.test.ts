@@ -6,6 +6,7 @@ import {
   CLUSTER_RULES,
   CONSOLE_RULES,
   leaderElectionRules,
+  NODE_STATS_RULES,
   OPERATOR_RULES,
   SPARK_DRIVER_RULES,
 } from "../operator/rbac.js";
@@ -37,11 +38,12 @@ describe("chart RBAC rendering", () => {
     assert.doesNotMatch(template, /\$LEASE_NAME/);
   });
 
-  it("the template defines the five rule sets the chart includes", () => {
+  it("the template defines the six rule sets the chart includes", () => {
     const defined = [...rulesTemplate().matchAll(/\{\{- define "([^"]+)" \}\}/g)].map((m) => m[1]);
     assert.deepEqual(defined, [
       "sparkplane.rules.operator",
       "sparkplane.rules.cluster",
+      "sparkplane.rules.nodeStats",
       "sparkplane.rules.leaderElection",
       "sparkplane.rules.sparkDriver",
       "sparkplane.rules.console",
@@ -54,6 +56,7 @@ describe("chart RBAC rendering", () => {
       rows.length,
       OPERATOR_RULES.length +
         CLUSTER_RULES.length +
+        NODE_STATS_RULES.length +
         leaderElectionRules("x").length +
         SPARK_DRIVER_RULES.length +
         CONSOLE_RULES.length,

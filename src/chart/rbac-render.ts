@@ -8,6 +8,7 @@ import {
   type ExplainedRule,
   LEASE_NAME_PLACEHOLDER,
   leaderElectionRules,
+  NODE_STATS_RULES,
   OPERATOR_RULES,
   type PolicyRule,
   SPARK_DRIVER_RULES,
@@ -42,6 +43,7 @@ export function rulesTemplate(): string {
     "{{/* Generated from src/operator/rbac.ts by `npm run gen:manifests`. Do not edit. */}}\n",
     define("sparkplane.rules.operator", OPERATOR_RULES),
     define("sparkplane.rules.cluster", CLUSTER_RULES),
+    define("sparkplane.rules.nodeStats", NODE_STATS_RULES),
     define("sparkplane.rules.leaderElection", leaderElectionRules(LEASE_NAME_PLACEHOLDER)),
     define("sparkplane.rules.sparkDriver", SPARK_DRIVER_RULES),
     define("sparkplane.rules.console", CONSOLE_RULES),
@@ -66,6 +68,7 @@ export function rbacTable(): string {
     "|---|---|---|---|---|",
     ...tableRows("job namespaces (ClusterRole when all)", OPERATOR_RULES),
     ...tableRows("cluster (always a ClusterRole)", CLUSTER_RULES),
+    ...tableRows("cluster, with controller.nodeStatsInterval > 0", NODE_STATS_RULES),
     ...tableRows(
       "release namespace, with leader election",
       leaderElectionRules("<fullname>-controller-lock"),

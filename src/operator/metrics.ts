@@ -51,6 +51,13 @@ export class OperatorMetrics {
     labelNames: ["namespace", "queue"],
     registers: [this.registry],
   });
+  /** CPU that ended Spark pods used, as their nodes reported (controllers/cost/node-usage.ts). */
+  readonly usedCpuSeconds = new Counter({
+    name: SparkplaneMetric.UsedCpuSeconds,
+    help: "CPU core-seconds that Spark pods which ended used, as their nodes' /stats/summary reported, by namespace and queue",
+    labelNames: ["namespace", "queue"],
+    registers: [this.registry],
+  });
   private leader: { name: string; isLeader: () => boolean } | undefined;
 
   constructor(opts: { processMetrics?: boolean; apps?: Partial<AppMetricsConfig> } = {}) {

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { LeaderElector } from "../kube/leader-election.js";
 import { SPARK_APPLICATIONS } from "./controllers/caches.js";
 import type { ControllerDefinition } from "./controllers/controller.js";
-import { costController } from "./controllers/cost/index.js";
+import { type CostControllerOptions, costController } from "./controllers/cost/index.js";
 import { type ControllerManager, registerControllers } from "./controllers/manager.js";
 import { pendingController } from "./controllers/pending/index.js";
 import { placementController } from "./controllers/resourcepolicy/index.js";
@@ -25,7 +25,8 @@ import { type AppMetricsConfig, OperatorMetrics } from "./metrics.js";
 export interface OperatorOptions
   extends SparkApplicationControllerOptions,
     ScheduledSparkApplicationControllerOptions,
-    SparkQueueControllerOptions {
+    SparkQueueControllerOptions,
+    CostControllerOptions {
   kc: KubeConfig;
   submitter: "native" | "spark-submit";
   metricsPort: number;

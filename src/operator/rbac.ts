@@ -171,6 +171,16 @@ export const CLUSTER_RULES: readonly ExplainedRule[] = [
   },
 ];
 
+/** With --node-stats-interval above 0 (chart: controller.nodeStatsInterval): what each node says pods used. */
+export const NODE_STATS_RULES: readonly ExplainedRule[] = [
+  {
+    rule: { apiGroups: [""], resources: ["nodes/stats"], verbs: ["get"] },
+    why:
+      "The used CPU of Spark pods for the cost ledger: GET /stats/summary on each node's kubelet, which " +
+      "authorizes it as nodes/stats (controllers/cost/node-usage.ts NodeUsage), for the nodes running Spark pods.",
+  },
+];
+
 /** Leader election, in the release namespace (kube/leader-election.ts LeaderElector). */
 export function leaderElectionRules(leaseName: string): ExplainedRule[] {
   return [

@@ -69,6 +69,12 @@
   verbs: ["list", "watch"]
 {{- end }}
 
+{{- define "sparkplane.rules.nodeStats" }}
+- apiGroups: [""]
+  resources: ["nodes/proxy"]
+  verbs: ["get"]
+{{- end }}
+
 {{- define "sparkplane.rules.leaderElection" }}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]

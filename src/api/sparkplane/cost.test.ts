@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { SparkApplicationSpec } from "../v1beta2/sparkapplication.js";
-import { MAX_LEDGER_PODS, parseLedger, podCost, podEnded, podSeconds, recordEnded } from "./cost.js";
+import {
+  MAX_LEDGER_PODS,
+  parseLedger,
+  podCost,
+  podEnded,
+  podSeconds,
+  recordEnded,
+  usedCpuByPod,
+} from "./cost.js";
 
 const T0 = Date.parse("2026-12-03T10:00:00Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -95,4 +103,35 @@ describe("the ledger", () => {
     assert.equal(over.ledger.truncated, true);
     assert.equal(over.ledger.cpuCoreSeconds, 0);
   });
+  test("used CPU: summed over the pods whose node reported it, kept per pod as a third number", () => {
+    const first = recordEnded(parseLedger(undefined), [
+      { name: "d", cost: c(4), usedCpuCoreSeconds: 1.23456 },
+      { name: "e", cost: c(2) },
+    ]);
+    assert.equal(first.ledger.usedCpuCoreSeconds, 1.235);
+    assert.deepEqual(first.ledger.pods.d, [4, 8, 1.235]);
+    assert.deepEqual(first.ledger.pods.e, [2, 4]);
+    const next = recordEnded(first.ledger, [{ name: "f", cost: c(1), usedCpuCoreSeconds: 0.5 }]);
+    assert.equal(next.ledger.usedCpuCoreSeconds, 1.735);
+    assert.deepEqual(parseLedger(JSON.stringify(next.ledger)), next.ledger);
+    assert.equal(
+      parseLedger(JSON.stringify(recordEnded(parseLedger(undefined), [{ name: "g", cost: c(1) }]).ledger))
+        .usedCpuCoreSeconds,
+      undefined,
+      "no node reported: no used figure, not 0",
+    );
+  });
+});
+
+test("usedCpuByPod: each pod's usageCoreNanoSeconds from a Summary API document, in seconds", () => {
+  const used = usedCpuByPod({
+    pods: [
+      { podRef: { uid: "a" }, cpu: { usageCoreNanoSeconds: 2_500_000_000 } },
+      { podRef: { uid: "b" }, cpu: {} },
+      { podRef: {}, cpu: { usageCoreNanoSeconds: 1 } },
+      { podRef: { uid: "c" }, cpu: { usageCoreNanoSeconds: -1 } },
+    ],
+  });
+  assert.deepEqual([...used], [["a", 2.5]]);
+  assert.equal(usedCpuByPod({}).size, 0);
 });

@@ -11,9 +11,19 @@ export interface Cost {
   memoryGiBSeconds: number;
 }
 
+/** An app's cost as shown: requests, and the CPU used where its pods' nodes reported it. */
+export interface AppCost extends Cost {
+  usedCpuCoreSeconds?: number;
+}
+
 export interface CostLedger extends Cost {
-  /** Ended pods already counted, with their [cpu, memory] share: counted once, whatever events repeat. */
-  pods: Record<string, [number, number]>;
+  /**
+   * CPU core-seconds the pods used, as their nodes reported (kubelet Summary API); only pods whose node
+   * reported are in it (their ledger entry has a third number).
+   */
+  usedCpuCoreSeconds?: number;
+  /** Ended pods already counted, with their [cpu, memory(, used cpu)] share: counted once, whatever events repeat. */
+  pods: Record<string, [number, number] | [number, number, number]>;
   /** True once an ended pod was left out: past MAX_LEDGER_PODS (an annotation has room for so many names). */
   truncated?: boolean;
 }
@@ -22,7 +32,13 @@ export interface CostLedger extends Cost {
 export const MAX_LEDGER_PODS = 1000;
 
 export interface PodTimes {
-  metadata?: { name?: string; deletionTimestamp?: string | Date; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    uid?: string;
+    deletionTimestamp?: string | Date;
+    labels?: Record<string, string>;
+  };
+  spec?: { nodeName?: string };
   status?: {
     phase?: string;
     startTime?: string | Date;
@@ -78,6 +94,7 @@ export function parseLedger(text: string | undefined): CostLedger {
     return {
       cpuCoreSeconds: v.cpuCoreSeconds,
       memoryGiBSeconds: v.memoryGiBSeconds,
+      ...(typeof v.usedCpuCoreSeconds === "number" ? { usedCpuCoreSeconds: v.usedCpuCoreSeconds } : {}),
       pods: typeof v.pods === "object" && v.pods !== null ? v.pods : {},
       ...(v.truncated === true ? { truncated: true } : {}),
     };
@@ -87,14 +104,21 @@ export function parseLedger(text: string | undefined): CostLedger {
 }
 
 /** The ledger with the pods not counted yet added, and what they added; `added` is empty when none is new. */
+/** An ended pod's requested cost and, when its node reported it, the CPU it used. */
+export interface EndedPod {
+  name: string;
+  cost: Cost;
+  usedCpuCoreSeconds?: number;
+}
+
 export function recordEnded(
   ledger: CostLedger,
-  ended: readonly { name: string; cost: Cost }[],
-): { ledger: CostLedger; added: { name: string; cost: Cost }[] } {
+  ended: readonly EndedPod[],
+): { ledger: CostLedger; added: EndedPod[] } {
   const fresh = ended.filter((e) => ledger.pods[e.name] === undefined);
   if (fresh.length === 0) return { ledger, added: [] };
   const next: CostLedger = { ...ledger, pods: { ...ledger.pods } };
-  const added: { name: string; cost: Cost }[] = [];
+  const added: EndedPod[] = [];
   for (const e of fresh) {
     if (Object.keys(next.pods).length >= MAX_LEDGER_PODS) {
       next.truncated = true;
@@ -102,8 +126,29 @@ export function recordEnded(
     }
     next.cpuCoreSeconds = round(next.cpuCoreSeconds + e.cost.cpuCoreSeconds);
     next.memoryGiBSeconds = round(next.memoryGiBSeconds + e.cost.memoryGiBSeconds);
-    next.pods[e.name] = [e.cost.cpuCoreSeconds, e.cost.memoryGiBSeconds];
+    const used = e.usedCpuCoreSeconds;
+    if (used === undefined) next.pods[e.name] = [e.cost.cpuCoreSeconds, e.cost.memoryGiBSeconds];
+    else {
+      next.usedCpuCoreSeconds = round((next.usedCpuCoreSeconds ?? 0) + used);
+      next.pods[e.name] = [e.cost.cpuCoreSeconds, e.cost.memoryGiBSeconds, round(used)];
+    }
     added.push(e);
   }
   return { ledger: next, added };
+}
+
+/** What a kubelet's `/stats/summary` says of its pods (the part read here). */
+export interface NodeSummary {
+  pods?: { podRef?: { uid?: string }; cpu?: { usageCoreNanoSeconds?: number } }[];
+}
+
+/** CPU core-seconds each pod (by uid) has used so far, from a node's Summary API document. */
+export function usedCpuByPod(summary: NodeSummary): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of summary.pods ?? []) {
+    const uid = p.podRef?.uid;
+    const ns = p.cpu?.usageCoreNanoSeconds;
+    if (uid && typeof ns === "number" && Number.isFinite(ns) && ns >= 0) out.set(uid, ns / 1e9);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { loadKubeConfig } from "../../kube/config.js";
 import { defaultListenHost, defaultOwnNamespace, serviceAccountNamespace } from "../../kube/pod-env.js";
 import { findSpark } from "../../local/provision/spark.js";
+import { DEFAULT_NODE_STATS_INTERVAL_MS } from "../../operator/controllers/cost/index.js";
 import { parseBuckets, parseMetricLabels, parseMetricPrefix } from "../../operator/metrics/labels.js";
 import type { AppMetricsConfig } from "../../operator/metrics.js";
 import { startOperator } from "../../operator/operator.js";
@@ -20,6 +21,7 @@ interface OperatorFlags {
   installCrds: boolean;
   queueCapacityCheck: boolean;
   resyncSeconds: number;
+  nodeStatsInterval: number;
   sparkSubmitTimeoutSeconds: number;
   sparkSubmitConcurrency?: number;
   logLevel: string;
@@ -97,6 +99,12 @@ export function registerOperator(program: Command): void {
       300,
     )
     .option(
+      "--node-stats-interval <s>",
+      "read the used CPU of Spark pods from their nodes' /stats/summary this often (the kubelet authorizes it as nodes/stats get; 0: off, cost records requests only)",
+      positiveInt("--node-stats-interval"),
+      DEFAULT_NODE_STATS_INTERVAL_MS / 1000,
+    )
+    .option(
       "--spark-submit-timeout-seconds <s>",
       "kill a spark-submit that runs longer",
       positiveInt("--spark-submit-timeout-seconds"),
@@ -147,6 +155,7 @@ export function registerOperator(program: Command): void {
         installCrds: flags.installCrds,
         queueCapacityCheck: flags.queueCapacityCheck,
         resyncMs: flags.resyncSeconds * 1000,
+        nodeStatsIntervalMs: flags.nodeStatsInterval * 1000,
         logLevel: flags.logLevel,
         leaderElection: flags.leaderElect
           ? {

@@ -8,6 +8,7 @@ import {
   costByQueue,
   formatCost,
   formatDuration,
+  formatUsedCpu,
   parseAppQuery,
   QueryError,
   selectApps,
@@ -156,13 +157,28 @@ test("cost per queue sums the apps' ledgers; formatCost picks seconds or hours",
       attempts: 0,
       created: "",
       queue: "etl",
-      cost: { cpuCoreSeconds: 5, memoryGiBSeconds: 1 },
+      cost: { cpuCoreSeconds: 5, memoryGiBSeconds: 1, usedCpuCoreSeconds: 2.5 },
     },
     { namespace: "a", name: "z", state: "", attempts: 0, created: "" },
   ];
   const byQueue = costByQueue(rows);
-  assert.deepEqual(byQueue.get("etl"), { cpuCoreSeconds: 15, memoryGiBSeconds: 21, apps: 2 });
+  assert.deepEqual(byQueue.get("etl"), {
+    cpuCoreSeconds: 15,
+    memoryGiBSeconds: 21,
+    usedCpuCoreSeconds: 2.5,
+    apps: 2,
+  });
   assert.deepEqual(byQueue.get(""), { cpuCoreSeconds: 0, memoryGiBSeconds: 0, apps: 1 });
   assert.equal(formatCost({ cpuCoreSeconds: 7200, memoryGiBSeconds: 4.5 }), "2.00 core·h, 4.5 GiB·s");
   assert.equal(formatCost(undefined), "");
+  assert.equal(
+    formatCost({ cpuCoreSeconds: 20, memoryGiBSeconds: 4.5, usedCpuCoreSeconds: 3.25 }),
+    "20 core·s, 4.5 GiB·s; used 3.3 core·s",
+  );
+  assert.equal(
+    formatUsedCpu({ cpuCoreSeconds: 1, memoryGiBSeconds: 1, usedCpuCoreSeconds: 12 }),
+    "12 core·s",
+  );
+  assert.equal(formatUsedCpu({ cpuCoreSeconds: 1, memoryGiBSeconds: 1 }), "not reported by the nodes");
+  assert.equal(formatUsedCpu(undefined), "nothing ended yet");
 });

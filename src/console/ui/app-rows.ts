@@ -4,7 +4,7 @@
  */
 
 import { COST_ANNOTATION } from "../../api/sparkplane/constants.js";
-import { type Cost, parseLedger } from "../../api/sparkplane/cost.js";
+import { type AppCost, parseLedger } from "../../api/sparkplane/cost.js";
 import { APP_STATES, TERMINAL_APP_STATES } from "../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
 
@@ -21,7 +21,7 @@ export interface AppRow {
   sparkApplicationId?: string;
   error?: string;
   /** Requested CPU·s and memory GiB·s of the app's pods that ended (the operator's ledger). */
-  cost?: Cost;
+  cost?: AppCost;
 }
 
 const time = (t: unknown): number | undefined => {
@@ -49,8 +49,9 @@ export function appRow(app: SparkApplication, now: number): AppRow {
   if (status?.applicationState?.errorMessage) row.error = status.applicationState.errorMessage;
   const ledger = app.metadata.annotations?.[COST_ANNOTATION];
   if (ledger) {
-    const { cpuCoreSeconds, memoryGiBSeconds } = parseLedger(ledger);
+    const { cpuCoreSeconds, memoryGiBSeconds, usedCpuCoreSeconds } = parseLedger(ledger);
     row.cost = { cpuCoreSeconds, memoryGiBSeconds };
+    if (usedCpuCoreSeconds !== undefined) row.cost.usedCpuCoreSeconds = usedCpuCoreSeconds;
   }
   return row;
 }
@@ -156,23 +157,35 @@ export function formatDuration(ms: number | undefined): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-/** Requested cost of all apps in each queue ("" for apps in none), from their rows. */
-export function costByQueue(rows: readonly AppRow[]): Map<string, Cost & { apps: number }> {
-  const out = new Map<string, Cost & { apps: number }>();
+/** Cost of all apps in each queue ("" for apps in none), from their rows; used CPU where any was reported. */
+export function costByQueue(rows: readonly AppRow[]): Map<string, AppCost & { apps: number }> {
+  const out = new Map<string, AppCost & { apps: number }>();
   for (const r of rows) {
     const q = out.get(r.queue ?? "") ?? { cpuCoreSeconds: 0, memoryGiBSeconds: 0, apps: 0 };
     q.apps++;
     q.cpuCoreSeconds += r.cost?.cpuCoreSeconds ?? 0;
     q.memoryGiBSeconds += r.cost?.memoryGiBSeconds ?? 0;
+    const used = r.cost?.usedCpuCoreSeconds;
+    if (used !== undefined) q.usedCpuCoreSeconds = (q.usedCpuCoreSeconds ?? 0) + used;
     out.set(r.queue ?? "", q);
   }
   return out;
 }
 
-/** "1.2 core·h" / "45 core·s" style, for cost cells. */
-export function formatCost(c: Cost | undefined): string {
+const fmtAmount = (v: number, unit: string) =>
+  v >= 3600 ? `${(v / 3600).toFixed(2)} ${unit}·h` : `${v.toFixed(v >= 10 ? 0 : 1)} ${unit}·s`;
+
+/** "1.2 core·h" / "45 core·s" style, for cost cells: requests, then the CPU used where reported. */
+export function formatCost(c: AppCost | undefined): string {
   if (!c) return "";
-  const fmt = (v: number, unit: string) =>
-    v >= 3600 ? `${(v / 3600).toFixed(2)} ${unit}·h` : `${v.toFixed(v >= 10 ? 0 : 1)} ${unit}·s`;
-  return `${fmt(c.cpuCoreSeconds, "core")}, ${fmt(c.memoryGiBSeconds, "GiB")}`;
+  const requested = `${fmtAmount(c.cpuCoreSeconds, "core")}, ${fmtAmount(c.memoryGiBSeconds, "GiB")}`;
+  return c.usedCpuCoreSeconds === undefined
+    ? requested
+    : `${requested}; used ${fmtAmount(c.usedCpuCoreSeconds, "core")}`;
+}
+
+/** The CPU an app's ended pods used, or why there is no figure. */
+export function formatUsedCpu(c: AppCost | undefined): string {
+  if (c?.usedCpuCoreSeconds !== undefined) return fmtAmount(c.usedCpuCoreSeconds, "core");
+  return c ? "not reported by the nodes" : "nothing ended yet";
 }

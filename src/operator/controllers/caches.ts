@@ -26,19 +26,26 @@ function asPlainJson(resource: ResourceType): ResourceType {
   return plain;
 }
 
-/** The part of a pod's spec the controllers read: a gated pod's gates and priority (queues, placement). */
+/**
+ * The part of a pod's spec the controllers read: a gated pod's gates and priority (queues, placement), the
+ * node it is bound to (whose Summary API says what it used: cost).
+ */
 interface CachedPodSpec {
   schedulingGates?: { name: string }[];
   priority?: number;
+  nodeName?: string;
 }
 
 /** Cached pods: metadata (without managedFields), status, and of the spec only what `CachedPodSpec` keeps. */
 function withoutSpec(raw: KubernetesObject): KubernetesObject {
   const { spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: CachedPodSpec };
-  if (!spec?.schedulingGates?.length) return rest;
-  const kept: CachedPodSpec = { schedulingGates: spec.schedulingGates };
-  if (spec.priority !== undefined) kept.priority = spec.priority;
-  return { ...rest, spec: kept } as KubernetesObject;
+  const kept: CachedPodSpec = {};
+  if (spec?.nodeName) kept.nodeName = spec.nodeName;
+  if (spec?.schedulingGates?.length) {
+    kept.schedulingGates = spec.schedulingGates;
+    if (spec.priority !== undefined) kept.priority = spec.priority;
+  }
+  return Object.keys(kept).length === 0 ? rest : ({ ...rest, spec: kept } as KubernetesObject);
 }
 
 /** Cached Services: metadata (without managedFields) and the cluster IP (status.driverInfo.webUIAddress). */
@@ -83,11 +90,19 @@ export const SPARK_QUEUE_RESOURCE: ResourceType = {
 /** SparkQueues (cluster-scoped), plain JSON. */
 export const SPARK_QUEUES: InformerSpec = { key: "sparkqueues", resource: SPARK_QUEUE_RESOURCE };
 
-/** What the controllers read of a Node: labels, taints, unschedulable, allocatable and the Ready condition. */
+/**
+ * What the controllers read of a Node: labels, taints, unschedulable, allocatable and the Ready condition;
+ * its addresses and kubelet port (cost reads what pods used from the kubelet).
+ */
 function nodeEssentials(raw: KubernetesObject): KubernetesObject {
   const node = stripBookkeeping(raw) as KubernetesObject & {
     spec?: { taints?: unknown; unschedulable?: boolean };
-    status?: { allocatable?: unknown; conditions?: { type: string; status: string }[] };
+    status?: {
+      allocatable?: unknown;
+      conditions?: { type: string; status: string }[];
+      addresses?: unknown;
+      daemonEndpoints?: unknown;
+    };
   };
   const ready = node.status?.conditions?.filter((c) => c.type === "Ready");
   return {
@@ -95,7 +110,12 @@ function nodeEssentials(raw: KubernetesObject): KubernetesObject {
     kind: node.kind,
     metadata: node.metadata,
     spec: { taints: node.spec?.taints, unschedulable: node.spec?.unschedulable },
-    status: { allocatable: node.status?.allocatable, conditions: ready },
+    status: {
+      allocatable: node.status?.allocatable,
+      conditions: ready,
+      addresses: node.status?.addresses,
+      daemonEndpoints: node.status?.daemonEndpoints,
+    },
   } as KubernetesObject;
 }
 

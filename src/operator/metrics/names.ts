@@ -101,6 +101,8 @@ export const SparkplaneMetric = {
   RequestedCpuSeconds: "sparkplane_requested_cpu_core_seconds_total",
   /** Requested memory (heap plus overhead) of ended Spark pods times their lifetime, GiB·s. */
   RequestedMemoryGiBSeconds: "sparkplane_requested_memory_gib_seconds_total",
+  /** CPU core-seconds ended Spark pods used, as their nodes' Summary API reported. */
+  UsedCpuSeconds: "sparkplane_used_cpu_core_seconds_total",
 } as const;
 
 /** The state label of sparkplane_applications for an app with no state yet (kubeflow's name for it). */

@@ -5,7 +5,7 @@ import { podCost, podEnded, podSeconds } from "../../../api/sparkplane/cost.js";
 import { TERMINAL_APP_STATES } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import { SparkLabel, SparkRole } from "../../../spark/constants.js";
-import { appRow, formatCost, formatDuration } from "../app-rows.js";
+import { appRow, formatCost, formatDuration, formatUsedCpu } from "../app-rows.js";
 import { type Html, html } from "../html.js";
 import { errorBox, page, stateBadge } from "../layout.js";
 
@@ -104,7 +104,8 @@ export function appPage(v: AppView): Html {
 <dl id="summary"><dt>State</dt><dd id="state">${row.state || "NEW"}</dd>
 <dt>Submission attempts</dt><dd>${row.attempts}</dd><dt>Duration</dt><dd>${formatDuration(row.durationMs)}</dd>
 <dt>Queue</dt><dd>${row.queue ?? "(none)"}</dd><dt>Spark app id</dt><dd>${row.sparkApplicationId ?? ""}</dd>
-<dt>Requested</dt><dd id="cost">${formatCost(row.cost) || "nothing ended yet"} <span class="muted">(ended pods)</span>${running ? html` + ${formatCost(running)} <span class="muted">(running pods so far)</span>` : ""}</dd>
+<dt>Requested</dt><dd id="cost">${row.cost ? `${formatCost({ cpuCoreSeconds: row.cost.cpuCoreSeconds, memoryGiBSeconds: row.cost.memoryGiBSeconds })}` : "nothing ended yet"} <span class="muted">(ended pods)</span>${running ? html` + ${formatCost(running)} <span class="muted">(running pods so far)</span>` : ""}</dd>
+<dt>Used CPU</dt><dd id="used-cpu">${formatUsedCpu(row.cost)} <span class="muted">(ended pods, as their nodes reported)</span></dd>
 <dt>Driver pod</dt><dd>${app.status?.driverInfo?.podName ?? ""}</dd>
 <dt>Spark UI</dt><dd>${ui ? html`<a id="spark-ui" href="${ui}">open (through the API server's service proxy)</a>` : html`<span class="muted">while the app runs</span>`}</dd></dl>
 ${row.error ? errorBox(row.error) : ""}

@@ -1,6 +1,6 @@
 /** The smaller lists: scheduled apps with their runs, Spark Connect sessions, queues with use against quota. */
 import { parseKubernetesQuantity } from "../../../api/quantity.js";
-import type { Cost } from "../../../api/sparkplane/cost.js";
+import type { AppCost } from "../../../api/sparkplane/cost.js";
 import type { SparkQueue } from "../../../api/sparkplane/sparkqueue.js";
 import type { ScheduledSparkApplication } from "../../../api/v1beta2/scheduledsparkapplication.js";
 import { formatCost } from "../app-rows.js";
@@ -43,11 +43,11 @@ function usage(used: string | undefined, quota: string | number | undefined): Ht
 
 export function queuesPage(
   list: Listed<SparkQueue>,
-  costs: ReadonlyMap<string, Cost & { apps: number }> = new Map(),
+  costs: ReadonlyMap<string, AppCost & { apps: number }> = new Map(),
 ): Html {
   const body = unavailable(list)
     ? errorBox(list.unavailable)
-    : html`<table id="queues"><thead><tr><th>Queue</th><th>Priority</th><th>Running</th><th>Waiting</th><th>CPU used / quota</th><th>Memory used / quota</th><th>Requested by its apps (ended pods)</th><th>Waiting apps (in order)</th></tr></thead>
+    : html`<table id="queues"><thead><tr><th>Queue</th><th>Priority</th><th>Running</th><th>Waiting</th><th>CPU used / quota</th><th>Memory used / quota</th><th>Cost of its apps (ended pods: requested; used CPU)</th><th>Waiting apps (in order)</th></tr></thead>
 <tbody>${list.items.map((q) => {
         const st = q.status;
         return html`<tr data-queue="${q.metadata.name}"><td>${q.metadata.name}</td><td>${q.spec.priority ?? 0}</td><td>${st?.running ?? 0}${q.spec.maxRunningApplications !== undefined ? html` <span class="muted">/ ${q.spec.maxRunningApplications}</span>` : ""}</td>
