@@ -71,7 +71,7 @@
 
 {{- define "sparkplane.rules.nodeStats" }}
 - apiGroups: [""]
-  resources: ["nodes/proxy"]
+  resources: ["nodes/stats"]
   verbs: ["get"]
 {{- end }}
 
