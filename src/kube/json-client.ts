@@ -1,6 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { ApiException, HttpMethod, type KubeConfig, RequestContext } from "@kubernetes/client-node";
+import { responseText } from "./response-body.js";
 
 export type JsonMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -51,12 +52,7 @@ export class JsonClient {
         url,
         { method, headers, ...(context.getAgent() ? { agent: context.getAgent() } : {}) },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            const code = res.statusCode ?? 0;
+          responseText(res).then(({ code, text }) => {
             if (code >= 200 && code < 300) {
               try {
                 resolve((text ? JSON.parse(text) : undefined) as T);
@@ -76,7 +72,7 @@ export class JsonClient {
                 responseHeaders,
               ),
             );
-          });
+          }, reject);
         },
       );
       req.setTimeout(this.timeoutMs, () =>

@@ -7,6 +7,7 @@
  */
 import { type RequestOptions, request } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { responseText } from "./response-body.js";
 
 export interface KubeletAddress {
   host: string;
@@ -56,12 +57,7 @@ export async function kubeletGet<T>(
         timeout: timeoutMs,
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          const code = res.statusCode ?? 0;
+        responseText(res).then(({ code, text }) => {
           if (code < 200 || code >= 300)
             return reject(
               new KubeletError(`kubelet ${at.host}:${at.port}${path}: ${code} ${text.trim()}`, code),
@@ -71,7 +67,7 @@ export async function kubeletGet<T>(
           } catch {
             reject(new KubeletError(`kubelet ${at.host}:${at.port}${path}: not JSON`, code));
           }
-        });
+        }, reject);
       },
     );
     req.on("timeout", () =>
