@@ -77,6 +77,15 @@ export class SparkQueueController {
     { generation: number | undefined; demand: AppDemand | undefined }
   >();
 
+  /**
+   * Each driver pod's candidate as last built, reused while the cached pod and app objects are the same
+   * (an informer replaces an object on every change): a pass over thousands of drivers allocates little.
+   */
+  private readonly candidates = new Map<
+    string,
+    { pod: CachedPod; app: SparkApplication; gated: boolean; candidate: Candidate | undefined }
+  >();
+
   private statusWrites: Promise<unknown> | undefined;
 
   constructor(private readonly d: SparkQueueControllerDeps) {}
@@ -134,25 +143,39 @@ export class SparkQueueController {
       const appName = meta.labels?.[OperatorLabel.AppName];
       const namespace = meta.namespace ?? "default";
       const app = appName ? this.d.app(namespace, appName) : undefined;
-      const queue = app ? queueOf(app) : undefined;
-      if (!app || !queue) continue;
-      const demand = this.demandOf(app);
-      if (!demand) continue;
-      const gated = hasQueueGate(pod) && !this.ungated.has(uid);
-      if (!hasQueueGate(pod)) this.ungated.delete(uid);
-      candidates.push({
-        key: `${namespace}/${app.metadata.name}`,
-        queue,
-        demand,
-        priority: pod.spec?.priority ?? 0,
-        since: String(meta.creationTimestamp ?? ""),
-        admitted: !gated,
-        pod,
-        app,
-      });
+      if (!app) continue;
+      const hasGate = hasQueueGate(pod);
+      if (!hasGate) this.ungated.delete(uid);
+      const gated = hasGate && !this.ungated.has(uid);
+      const known = this.candidates.get(uid);
+      if (known && known.pod === pod && known.app === app && known.gated === gated) {
+        if (known.candidate) candidates.push(known.candidate);
+        continue;
+      }
+      const candidate = this.candidateOf(pod, app, gated);
+      this.candidates.set(uid, { pod, app, gated, candidate });
+      if (candidate) candidates.push(candidate);
     }
     for (const uid of this.ungated) if (!seen.has(uid)) this.ungated.delete(uid);
+    if (this.candidates.size > seen.size)
+      for (const uid of this.candidates.keys()) if (!seen.has(uid)) this.candidates.delete(uid);
     return candidates;
+  }
+
+  private candidateOf(pod: CachedPod, app: SparkApplication, gated: boolean): Candidate | undefined {
+    const queue = queueOf(app);
+    const demand = queue ? this.demandOf(app) : undefined;
+    if (!queue || !demand) return undefined;
+    return {
+      key: `${app.metadata.namespace ?? "default"}/${app.metadata.name}`,
+      queue,
+      demand,
+      priority: pod.spec?.priority ?? 0,
+      since: String(pod.metadata?.creationTimestamp ?? ""),
+      admitted: !gated,
+      pod,
+      app,
+    };
   }
 
   private demandOf(app: SparkApplication): AppDemand | undefined {
@@ -320,6 +343,22 @@ export function clusterCapacity(nodes: CachedNode[]): ClusterCapacity {
     memoryMiB += (parseKubernetesQuantity(node.status.allocatable?.memory ?? "0") ?? 0) / MIB;
   }
   return { cpu, memoryMiB };
+}
+
+/**
+ * Whether a driver pod's change can change a decision: its queue gate, phase, deletion or priority. Its other
+ * updates (conditions, the scheduler's binding, container states) need no pass over the queues.
+ */
+export function admissionInputChanged(before: KubernetesObject, after: KubernetesObject): boolean {
+  const a = before as CachedPod;
+  const b = after as CachedPod;
+  return (
+    hasQueueGate(a) !== hasQueueGate(b) ||
+    a.status?.phase !== b.status?.phase ||
+    Boolean(a.metadata?.deletionTimestamp) !== Boolean(b.metadata?.deletionTimestamp) ||
+    a.spec?.priority !== b.spec?.priority ||
+    a.metadata?.labels?.[OperatorLabel.AppName] !== b.metadata?.labels?.[OperatorLabel.AppName]
+  );
 }
 
 /** Whether a pod is a driver pod (the queue admits drivers; executors follow their admitted driver). */

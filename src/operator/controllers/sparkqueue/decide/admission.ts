@@ -107,7 +107,9 @@ export function decideAdmission(input: {
       summary.usedCpu += app.demand.cpu;
       summary.usedMemoryMiB += app.demand.memoryMiB;
     } else if (summary) {
-      waitingByQueue.set(app.queue, [...(waitingByQueue.get(app.queue) ?? []), app]);
+      const list = waitingByQueue.get(app.queue);
+      if (list) list.push(app);
+      else waitingByQueue.set(app.queue, [app]);
     } else {
       orphans.push({
         app,
