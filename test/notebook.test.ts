@@ -118,7 +118,7 @@ describe("sparkplane notebook: JupyterLab on a SparkConnect session", { timeout:
     try {
       const url = await eventually(
         "the JupyterLab URL on stdout",
-        () => out.match(new RegExp(`^http://127\\.0\\.0\\.1:${port}/lab\\?token=(\\w+)$`, "m")),
+        () => out.match(new RegExp(`^http://127\\.0\\.0\\.1:${port}/lab\\?token=(\\w+)$`, "m")) ?? false,
         { timeoutMs: 600_000, intervalMs: 500 },
       ).catch((e) => {
         throw new Error(`${(e as Error).message}\nstdout: ${out}\nstderr: ${err.slice(-4000)}`);
