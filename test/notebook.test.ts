@@ -118,7 +118,10 @@ describe("sparkplane notebook: JupyterLab on a SparkConnect session", { timeout:
     try {
       const url = await eventually(
         "the JupyterLab URL on stdout",
-        () => out.match(new RegExp(`^http://127\\.0\\.0\\.1:${port}/lab\\?token=(\\w+)$`, "m")) ?? false,
+        () => {
+          if (cli.exitCode !== null) throw new Error(`sparkplane notebook exited with ${cli.exitCode}`);
+          return out.match(new RegExp(`^http://127\\.0\\.0\\.1:${port}/lab\\?token=(\\w+)$`, "m")) ?? false;
+        },
         { timeoutMs: 600_000, intervalMs: 500 },
       ).catch((e) => {
         throw new Error(`${(e as Error).message}\nstdout: ${out}\nstderr: ${err.slice(-4000)}`);
@@ -191,7 +194,7 @@ describe("sparkplane notebook: JupyterLab on a SparkConnect session", { timeout:
     console.log(`# idle-timeout 15s set -> Stopped: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.match(
       stopped.status!.message!,
-      /^stopped: idle for \d+s, no Spark job or SQL query since \S+ \(sparkplane\.io\/idle-timeout: 15s\)/,
+      /^stopped: idle for [\dhms]+, no Spark job or SQL query since \S+ \(sparkplane\.io\/idle-timeout: 15s\)/,
     );
     assert.equal(stopped.status?.conditions?.find((c) => c.type === "ServerPodReady")?.status, "False");
     await eventually("the server and executors gone", async () => (await podsOf(SESSION)).length === 0, {

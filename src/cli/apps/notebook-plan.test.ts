@@ -68,7 +68,14 @@ describe("sparkplane notebook's plan", () => {
   });
 
   test("JupyterLab's argv: loopback, exactly the port, our token, the root dir, the browser flag", () => {
-    const argv = jupyterLabArgv({ jupyter: "/j", port: 8899, token: "t0k", dir: "/work", browser: false });
+    const argv = jupyterLabArgv({
+      jupyter: "/j",
+      port: 8899,
+      token: "t0k",
+      dir: "/work",
+      browser: false,
+      root: false,
+    });
     assert.deepEqual(argv, [
       "/j",
       "lab",
@@ -80,9 +87,13 @@ describe("sparkplane notebook's plan", () => {
       "--no-browser",
     ]);
     assert.ok(
-      !jupyterLabArgv({ jupyter: "/j", port: 1, token: "t", dir: "/", browser: true }).includes(
+      !jupyterLabArgv({ jupyter: "/j", port: 1, token: "t", dir: "/", browser: true, root: true }).includes(
         "--no-browser",
       ),
+    );
+    assert.equal(
+      jupyterLabArgv({ jupyter: "/j", port: 1, token: "t", dir: "/", browser: false, root: true }).at(-1),
+      "--allow-root",
     );
     assert.equal(labURL(8899, "t0k"), "http://127.0.0.1:8899/lab?token=t0k");
   });

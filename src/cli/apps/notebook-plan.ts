@@ -88,6 +88,8 @@ export interface LabInput {
   token: string;
   dir: string;
   browser: boolean;
+  /** Running as root (JupyterLab refuses to unless told; containers and CI machines often are root). */
+  root: boolean;
 }
 
 /** JupyterLab on loopback with our token, on exactly this port (no retrying others: the URL we print must hold). */
@@ -101,6 +103,7 @@ export function jupyterLabArgv(input: LabInput): string[] {
     `--IdentityProvider.token=${input.token}`,
     `--ServerApp.root_dir=${input.dir}`,
     ...(input.browser ? [] : ["--no-browser"]),
+    ...(input.root ? ["--allow-root"] : []),
   ];
 }
 

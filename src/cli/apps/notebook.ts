@@ -89,9 +89,8 @@ async function ensureSession(ctx: AppContext, flags: NotebookFlags, embedded: bo
   const idle = idleTimeoutOf(body);
   if (idle.kind === "invalid") throw new Error(`--idle-timeout ${flags.idleTimeout}: ${idle.problem}`);
   await createSession(ctx, body);
-  say(
-    `created SparkConnect ${ctx.namespace}/${name} (1-core server, 2 executors; stopped after ${flags.idleTimeout} idle)`,
-  );
+  const stops = idle.kind === "ok" ? `stopped after ${idle.text} idle` : "never stopped when idle";
+  say(`created SparkConnect ${ctx.namespace}/${name} (1-core server, 2 executors; ${stops})`);
 }
 
 async function choosePort(flag: string | undefined): Promise<number> {
@@ -191,6 +190,7 @@ export function registerNotebook(program: Command): void {
         token,
         dir: resolve(flags.dir ?? process.cwd()),
         browser: flags.browser,
+        root: process.getuid?.() === 0,
       });
       // Its own process group: a terminal's Ctrl-C reaches only us, and we stop it with SIGTERM (no prompt).
       const child = spawn(cmd!, args, { stdio: ["ignore", "ignore", "inherit"], detached: true });
