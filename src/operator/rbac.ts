@@ -98,7 +98,8 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
       "created if absent and read back when it exists (submitters/native.ts ensure). patch: a queued driver's " +
       "scheduling gate removed on admission (controllers/sparkqueue/controller.ts admit). delete/deletecollection: " +
       "a run's driver by name and its pods by label on retry, spec change and deletion " +
-      "(controllers/sparkapplication/actions.ts deleteDriverResources).",
+      "(controllers/sparkapplication/actions.ts deleteDriverResources), and an idle SparkConnect's server and " +
+      "executors (controllers/sparkconnect/controller.ts deletePods).",
   },
   {
     rule: { apiGroups: [""], resources: ["pods/status"], verbs: ["patch"] },

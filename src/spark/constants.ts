@@ -148,6 +148,7 @@ export const ConfKey = {
   PysparkPython: "spark.pyspark.python",
   PysparkDriverPython: "spark.pyspark.driver.python",
   UiPort: "spark.ui.port",
+  UiEnabled: "spark.ui.enabled",
   BlockManagerPort: "spark.blockManager.port",
   MetricsNamespace: "spark.metrics.namespace",
   MetricsConf: "spark.metrics.conf",

@@ -1,4 +1,5 @@
 /** Names and values of kubeflow's `sparkoperator.k8s.io/v1alpha1` SparkConnect API. One place for the domain. */
+import { SPARKPLANE_GROUP } from "../sparkplane/constants.js";
 import { GROUP } from "../v1beta2/constants.js";
 
 export const VERSION_V1ALPHA1 = "v1alpha1";
@@ -19,6 +20,8 @@ export const SparkConnectState = {
   Ready: "Ready",
   NotReady: "NotReady",
   Failed: "Failed",
+  /** sparkplane's: the server was stopped (idle longer than its idle timeout); `message` says why. */
+  Stopped: "Stopped",
 } as const;
 export type SparkConnectState = (typeof SparkConnectState)[keyof typeof SparkConnectState];
 export const SPARK_CONNECT_STATES: readonly SparkConnectState[] = Object.values(SparkConnectState);
@@ -57,4 +60,14 @@ export const SparkConnectEventReason = {
   ExecutorsUnschedulable: "SparkConnectExecutorsUnschedulable",
   Failed: "SparkConnectFailed",
   InvalidSpec: "SparkConnectInvalidSpec",
+  IdleStopped: "SparkConnectIdleStopped",
+  InvalidIdleTimeout: "SparkConnectInvalidIdleTimeout",
+} as const;
+
+/**
+ * sparkplane's annotations on a SparkConnect. `idle-timeout` (a Go duration: `30m`, `1h`, `90s`): the
+ * operator stops the server once no Spark job or SQL query has run for that long (state Stopped).
+ */
+export const SparkConnectAnnotation = {
+  IdleTimeout: `${SPARKPLANE_GROUP}/idle-timeout`,
 } as const;

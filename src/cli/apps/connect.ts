@@ -5,28 +5,20 @@
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import {
-  SPARK_CONNECT_PORT,
-  SparkConnectNames,
-  SparkConnectState,
-  VERSION_V1ALPHA1,
-} from "../../api/v1alpha1/constants.js";
-import type { SparkConnect } from "../../api/v1alpha1/sparkconnect.js";
-import { GROUP } from "../../api/v1beta2/constants.js";
+import { SPARK_CONNECT_PORT } from "../../api/v1alpha1/constants.js";
 import { statePaths } from "../../local/paths.js";
 import { findSpark } from "../../local/provision/spark.js";
 import { stateDirOf } from "../state-dir.js";
 import { asShell, clientModeEnv } from "./client-mode.js";
 import { type AppFlags, appContext, withAppFlags } from "./context.js";
+import { hostConnectURL, waitForSession } from "./session-wait.js";
 
-/** The URL a client on this host uses: the server pod's address on the embedded cluster (pods are local processes). */
-export function hostConnectURL(conn: SparkConnect, embedded: boolean): string | undefined {
-  if (!embedded) return conn.status?.connectionURL;
-  const ip = conn.status?.server?.podIp;
-  return ip ? `sc://${ip}:${SPARK_CONNECT_PORT}` : undefined;
+export { hostConnectURL };
+
+/** Whether the flags name the embedded cluster (its kubeconfig exists and no other is given). */
+export function isEmbedded(flags: AppFlags): boolean {
+  return !flags.kubeconfig && existsSync(statePaths(stateDirOf(flags)).kubeconfig);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function registerConnect(program: Command): void {
   withAppFlags(program.command("connect <session>"))
@@ -37,48 +29,17 @@ export function registerConnect(program: Command): void {
     .option("--in-cluster", "print the in-cluster URL (sc://<service>.<namespace>.svc:15002) instead")
     .action(async (name: string, flags: AppFlags & { timeout: string; inCluster?: boolean }) => {
       const ctx = appContext(flags);
-      const embedded = !flags.kubeconfig && existsSync(statePaths(stateDirOf(flags)).kubeconfig);
-      const ref = {
-        group: GROUP,
-        version: VERSION_V1ALPHA1,
-        plural: SparkConnectNames.plural,
-        namespace: ctx.namespace,
-      };
-      const started = Date.now();
-      const deadline = started + Number(flags.timeout) * 1000;
-      let said = "";
-      for (;;) {
-        let conn: SparkConnect | undefined;
-        try {
-          conn = (await ctx.custom.getNamespacedCustomObject({ ...ref, name })) as SparkConnect;
-        } catch (err) {
-          if ((err as { code?: number }).code !== 404) throw err;
-        }
-        if (!conn)
-          throw new Error(
-            `no SparkConnect "${name}" in namespace ${ctx.namespace} (list them with \`sparkplane kubectl get sparkconn -n ${ctx.namespace}\`)`,
-          );
-        const state = conn.status?.state || "New";
-        const line = `${state}${conn.status?.message ? `: ${conn.status.message}` : ""}`;
-        if (line !== said) {
-          process.stderr.write(`[${Math.round((Date.now() - started) / 1000)}s] ${name}: ${line}\n`);
-          said = line;
-        }
-        if (state === SparkConnectState.Failed)
-          throw new Error(`SparkConnect ${name} failed: ${conn.status?.message ?? "see its events"}`);
-        const url = flags.inCluster ? conn.status?.connectionURL : hostConnectURL(conn, embedded);
-        if (state === SparkConnectState.Ready && url) {
-          if (!embedded && !flags.inCluster)
-            process.stderr.write(
-              `not the embedded cluster: from outside, forward the port first (kubectl port-forward svc/${conn.status?.server?.serviceName} ${SPARK_CONNECT_PORT}) and use sc://localhost:${SPARK_CONNECT_PORT}\n`,
-            );
-          console.log(url);
-          return;
-        }
-        if (Date.now() > deadline)
-          throw new Error(`SparkConnect ${name} is not Ready after ${flags.timeout}s (last: ${line})`);
-        await sleep(1000);
-      }
+      const embedded = isEmbedded(flags);
+      const { conn, url } = await waitForSession(ctx, name, {
+        timeoutSeconds: Number(flags.timeout),
+        urlOf: (c) => (flags.inCluster ? c.status?.connectionURL : hostConnectURL(c, embedded)),
+        out: process.stderr,
+      });
+      if (!embedded && !flags.inCluster)
+        process.stderr.write(
+          `not the embedded cluster: from outside, forward the port first (kubectl port-forward svc/${conn.status?.server?.serviceName} ${SPARK_CONNECT_PORT}) and use sc://localhost:${SPARK_CONNECT_PORT}\n`,
+        );
+      console.log(url);
     });
 
   program

@@ -39,6 +39,24 @@ const unschedulable = {
 };
 
 describe("decideConnect", () => {
+  test("Stopped stays Stopped: no server re-created, the message kept, no pod IP", () => {
+    const stopped = conn({
+      state: "Stopped",
+      message: "stopped: idle for 30m0s",
+      server: { podName: "s1-server", podIp: "127.0.0.9" },
+    });
+    const d = decideConnect(obs({ conn: stopped }));
+    assert.deepEqual(d.actions, []);
+    assert.equal(d.status.state, "Stopped");
+    assert.equal(d.status.message, "stopped: idle for 30m0s");
+    assert.equal(d.status.server?.podIp, undefined);
+    assert.equal(d.status.conditions?.[0]?.status, "False");
+    assert.deepEqual(d.events, []);
+    const left = decideConnect(
+      obs({ conn: stopped, serverPod: pod("s1-server", { phase: "Running" }), executors: [] }),
+    );
+    assert.deepEqual(left.actions, [{ kind: "deleteServer" }], "a server still there is deleted");
+  });
   test("no server pod: create it; Provisioning with the URL and names", () => {
     const d = decideConnect(obs());
     assert.deepEqual(d.actions, [{ kind: "createServer" }]);

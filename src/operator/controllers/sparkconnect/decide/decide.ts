@@ -32,7 +32,7 @@ export interface ConnectObservation {
   now: string;
 }
 
-export type ConnectAction = { kind: "createServer" };
+export type ConnectAction = { kind: "createServer" } | { kind: "deleteServer" };
 
 export interface ConnectEvent {
   type: "Normal" | "Warning";
@@ -118,6 +118,20 @@ export function decideConnect(obs: ConnectObservation): ConnectDecision {
       JSON.stringify({ ...prev, lastUpdateTime: undefined });
     return { actions, events, status: changed ? { ...status, lastUpdateTime: now } : prev };
   };
+
+  // Stopped (idle) stays stopped: its server is not re-created; a new session is a new SparkConnect.
+  if (prev.state === SparkConnectState.Stopped) {
+    const message = prev.message ?? "stopped";
+    const live = [serverPod, ...obs.executors].some((p) => p && !p.metadata?.deletionTimestamp);
+    if (live) actions.push({ kind: "deleteServer" });
+    return finish({
+      ...base,
+      state: SparkConnectState.Stopped,
+      message,
+      server: { ...base.server, podIp: undefined },
+      conditions: setCondition(prev.conditions, notReady(message)),
+    });
+  }
 
   if (obs.specError) {
     if (prev.state !== SparkConnectState.Failed || prev.message !== obs.specError)
