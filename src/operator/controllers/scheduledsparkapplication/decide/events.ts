@@ -1,7 +1,7 @@
 /** The Kubernetes Events of a ScheduledSparkApplication, one per run started, skipped, replaced or pruned. */
 import { EventType } from "../../../../api/v1beta2/constants.js";
+import { formatGoDuration } from "../../../../util/go-duration.js";
 import type { ScheduledEvent } from "./decision.js";
-import { formatGoDuration } from "./duration.js";
 import { ScheduledEventReason } from "./reasons.js";
 import type { Schedule } from "./schedule.js";
 import { describeInstant } from "./time-zone.js";

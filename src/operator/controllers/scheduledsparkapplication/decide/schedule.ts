@@ -21,7 +21,7 @@
  */
 import { Cron } from "croner";
 import type { ValidationError } from "../../../../api/v1beta2/validate.js";
-import { formatGoDuration, parseGoDuration } from "./duration.js";
+import { formatGoDuration, parseGoDuration } from "../../../../util/go-duration.js";
 import { resolveTimeZone } from "./time-zone.js";
 
 export interface Schedule {

@@ -11,7 +11,7 @@ import {
   SparkConnectState,
 } from "../../../../api/v1alpha1/constants.js";
 import type { SparkConnect, SparkConnectStatus } from "../../../../api/v1alpha1/sparkconnect.js";
-import { formatGoDuration, parseGoDuration } from "../../scheduledsparkapplication/decide/duration.js";
+import { formatGoDuration, parseGoDuration } from "../../../../util/go-duration.js";
 import { setCondition } from "./decide.js";
 
 /** The fields read of the REST API's JobData and ExecutionData. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatGoDuration, parseGoDuration } from "./duration.js";
+import { formatGoDuration, parseGoDuration } from "./go-duration.js";
 
 const ms = (text: string) => {
   const parsed = parseGoDuration(text);
