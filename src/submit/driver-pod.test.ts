@@ -497,3 +497,60 @@ describe("driver pod template", () => {
     assert.equal(pod.spec?.containers[1]?.args?.[0], "driver");
   });
 });
+
+describe("driver pod by spec.sparkVersion (Spark 4)", () => {
+  const spark4 = (spec: Partial<SparkApplicationSpec> = {}) =>
+    withSpec({ sparkVersion: "4.3.0", image: "spark:4.3.0", ...spec });
+
+  it("4.x replaces {{SPARK_VERSION}} in the image with spec.sparkVersion; 3.x keeps it as written", () => {
+    const template = { image: "apache/spark:{{SPARK_VERSION}}-java17" };
+    assert.equal(sparkContainer(driverPod(spark4(template))).image, "apache/spark:4.3.0-java17");
+    assert.equal(
+      sparkContainer(driverPod(spark4({ sparkVersion: "4.0.0", driver: { image: "s:{{SPARK_VERSION}}" } })))
+        .image,
+      "s:4.0.0",
+    );
+    assert.equal(
+      sparkContainer(driverPod(withSpec(template))).image,
+      "apache/spark:{{SPARK_VERSION}}-java17",
+    );
+  });
+
+  it("4.3+ sets securityContext.allowPrivilegeEscalation (default false, the driver key over the shared one)", () => {
+    assert.deepEqual(sparkContainer(driverPod(spark4())).securityContext, {
+      allowPrivilegeEscalation: false,
+    });
+    const conf = (sparkConf: Record<string, string>) =>
+      sparkContainer(driverPod(spark4({ sparkConf }))).securityContext?.allowPrivilegeEscalation;
+    assert.equal(conf({ "spark.kubernetes.securityContext.allowPrivilegeEscalation": "TRUE" }), true);
+    assert.equal(
+      conf({
+        "spark.kubernetes.securityContext.allowPrivilegeEscalation": "true",
+        "spark.kubernetes.driver.securityContext.allowPrivilegeEscalation": " false",
+      }),
+      false,
+    );
+    assert.throws(
+      () => conf({ "spark.kubernetes.securityContext.allowPrivilegeEscalation": "yes" }),
+      /spark\.kubernetes\.securityContext\.allowPrivilegeEscalation should be boolean, but was yes/,
+    );
+    for (const sparkVersion of ["4.2.1", "3.5.9"])
+      assert.equal(
+        sparkContainer(driverPod(spark4({ sparkVersion }))).securityContext,
+        undefined,
+        sparkVersion,
+      );
+  });
+
+  it("spec.driver.securityContext replaces Spark's, as the kubeflow webhook does after Spark built the pod", () => {
+    const securityContext = { runAsUser: 185, readOnlyRootFilesystem: true };
+    assert.deepEqual(
+      sparkContainer(driverPod(spark4({ driver: { securityContext } }))).securityContext,
+      securityContext,
+    );
+  });
+
+  it("the spark-version label is spec.sparkVersion", () => {
+    assert.equal(driverPod(spark4({ sparkVersion: "4.0.0" })).metadata?.labels?.["spark-version"], "4.0.0");
+  });
+});
