@@ -5,12 +5,13 @@
  *      executors it creates, so driver and executors always run the same Spark;
  *   2. else the image tag, when it starts with a version (`spark:4.0.1`, `apache/spark:4.0.0-scala2.13-java17`);
  *   3. else the default Spark (the first provisioned one, SPARK_VERSION).
- * A wanted version runs on the provisioned Spark of exactly that version, else the newest of its minor line
- * (3.5.3 -> 3.5.9), else the newest of its major (4.0.0 -> 4.3.0: Spark keeps its APIs within a major).
- * Another major is an error naming the version, where it came from and what is provisioned.
+ * A wanted version runs on the provisioned Spark `chooseSparkVersion` picks (that version, else the newest of
+ * its minor line, else of its major); another major is an error naming the version, where it came from and
+ * what is provisioned.
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import { SparkLabel } from "../spark/constants.js";
+import { chooseSparkVersion } from "../spark/version-choice.js";
 import { imageRepository } from "./config.js";
 import { ConfigError } from "./downward.js";
 import type { SparkRuntime } from "./spark-image.js";
@@ -26,13 +27,6 @@ export interface WantedSpark {
 
 /** A version at the start of an image tag: at least MAJOR.MINOR (a tag `v3` says too little). */
 const TAG_VERSION = /^\d+\.\d+(?:\.\d+)?/;
-const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/;
-
-/** MAJOR, MINOR, PATCH; NaN for a part not given. */
-function numbers(version: string): [number, number, number] | undefined {
-  const m = VERSION.exec(version);
-  return m ? [Number(m[1]), Number(m[2] ?? Number.NaN), Number(m[3] ?? Number.NaN)] : undefined;
-}
 
 /** The Spark version a container's pod asks for, or undefined for "the default Spark". */
 export function wantedSpark(pod: V1Pod, image: string | undefined): WantedSpark | undefined {
@@ -44,13 +38,6 @@ export function wantedSpark(pod: V1Pod, image: string | undefined): WantedSpark 
   const version = TAG_VERSION.exec(tag)?.[0];
   return version ? { version, from: `the image tag of ${image}` } : undefined;
 }
-
-const newest = (runtimes: readonly SparkRuntime[]) =>
-  [...runtimes].sort((a, b) => {
-    const x = (numbers(a.version) ?? [0, 0, 0]).map((n) => n || 0);
-    const y = (numbers(b.version) ?? [0, 0, 0]).map((n) => n || 0);
-    return y[0]! - x[0]! || y[1]! - x[1]! || y[2]! - x[2]!;
-  })[0];
 
 /**
  * The runtime for a wanted version (see the module comment). A runtime of unknown version (a user's
@@ -66,16 +53,11 @@ export function chooseSpark(
       SPARK_NOT_PROVISIONED_REASON,
     );
   if (!wanted) return runtimes[0]!;
-  const w = numbers(wanted.version);
-  const exact = runtimes.find((r) => r.version === wanted.version);
-  if (exact) return exact;
-  const known = runtimes.filter((r) => numbers(r.version));
-  const sameMinor = known.filter((r) => {
-    const n = numbers(r.version)!;
-    return w && n[0] === w[0] && n[1] === w[1];
-  });
-  const sameMajor = known.filter((r) => w && numbers(r.version)![0] === w[0]);
-  const match = newest(sameMinor) ?? newest(sameMajor) ?? runtimes.find((r) => !numbers(r.version));
+  const version = chooseSparkVersion(
+    wanted.version,
+    runtimes.map((r) => r.version),
+  );
+  const match = runtimes.find((r) => r.version === version);
   if (match) return match;
   const have = runtimes.map((r) => r.version).join(", ");
   throw new ConfigError(
