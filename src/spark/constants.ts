@@ -69,12 +69,15 @@ export const SparkPort = {
   DriverRpc: 7078,
   BlockManager: 7079,
   Ui: 4040,
+  /** Spark Connect's gRPC port (spark.connect.grpc.binding.port); Spark 4.1+ declares it on every driver. */
+  Connect: 15002,
 } as const;
 
 export const SparkPortName = {
   DriverRpc: "driver-rpc-port",
   BlockManager: "blockmanager",
   Ui: "spark-ui",
+  Connect: "spark-connect",
 } as const;
 
 export const SparkEnv = {

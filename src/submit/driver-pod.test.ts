@@ -550,6 +550,33 @@ describe("driver pod by spec.sparkVersion (Spark 4)", () => {
     );
   });
 
+  it("4.1+ declares Spark Connect's port on the driver container and Service (appProtocol grpc from 4.3)", () => {
+    const objects = (spec: Partial<SparkApplicationSpec>) => {
+      const app = spark4(spec);
+      return buildDriverObjects(app, identityOf(app), { master: MASTER });
+    };
+    const connectPort = (spec: Partial<SparkApplicationSpec>) => {
+      const o = objects(spec);
+      return {
+        pod: sparkContainer(o.pod).ports?.find((p) => p.name === "spark-connect"),
+        service: o.service.spec?.ports?.find((p) => p.name === "spark-connect"),
+      };
+    };
+    assert.deepEqual(connectPort({}), {
+      pod: { name: "spark-connect", containerPort: 15002, protocol: "TCP" },
+      service: { name: "spark-connect", port: 15002, targetPort: 15002, appProtocol: "grpc" },
+    });
+    assert.deepEqual(
+      connectPort({ sparkVersion: "4.1.0", sparkConf: { "spark.connect.grpc.binding.port": "16000" } }),
+      {
+        pod: { name: "spark-connect", containerPort: 16000, protocol: "TCP" },
+        service: { name: "spark-connect", port: 16000, targetPort: 16000 },
+      },
+    );
+    for (const sparkVersion of ["4.0.0", "3.5.9"])
+      assert.deepEqual(connectPort({ sparkVersion }), { pod: undefined, service: undefined }, sparkVersion);
+  });
+
   it("the spark-version label is spec.sparkVersion", () => {
     assert.equal(driverPod(spark4({ sparkVersion: "4.0.0" })).metadata?.labels?.["spark-version"], "4.0.0");
   });

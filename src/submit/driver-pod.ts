@@ -207,6 +207,18 @@ export function buildDriverPod(input: DriverPodInput): {
       containerPort: port(ConfKey.DriverBlockManagerPort, blockManagerPort, SparkPort.BlockManager),
     },
     { name: SparkPortName.Ui, containerPort: port(ConfKey.UiPort, conf.get(ConfKey.UiPort), SparkPort.Ui) },
+    ...(sparkAtLeast(input.sparkVersion, SparkFeatureSince.ConnectPort)
+      ? [
+          {
+            name: SparkPortName.Connect,
+            containerPort: port(
+              ConfKey.ConnectGrpcBindingPort,
+              conf.get(ConfKey.ConnectGrpcBindingPort),
+              SparkPort.Connect,
+            ),
+          },
+        ]
+      : []),
   ].map((p) => ({ ...p, protocol: "TCP" }));
   env.push(
     { name: SparkEnv.User, value: input.resolved.proxyUser ?? input.sparkUser },

@@ -65,6 +65,10 @@ export const SparkFeatureSince = {
   NoPythonVersionConf: "4.0.0",
   /** BasicDriverFeatureStep sets the container's securityContext.allowPrivilegeEscalation (default false). */
   AllowPrivilegeEscalation: "4.3.0",
+  /** The driver pod and Service declare Spark Connect's port `spark-connect` (SPARK-52193). */
+  ConnectPort: "4.1.0",
+  /** ... and the Service port says `appProtocol: grpc` (SPARK-56275). */
+  ConnectPortAppProtocol: "4.3.0",
 } as const;
 
 /** Whether `version` (spec.sparkVersion) is `since` or later; an unreadable version counts as older. */

@@ -111,6 +111,20 @@ export const ALLOWED: Allowed[] = [
       "spark-submit writes the version of the spark-submit that ran.",
   },
   {
+    id: "spec-older-than-spark-submit",
+    majors: [4],
+    specs: ["labels-annotations"],
+    path: new RegExp(
+      `^(${DRIVER_CONTAINER}\\.(securityContext|ports\\[spark-connect\\])|services\\[[^\\]]+\\]\\.spec\\.ports\\[spark-connect\\])$`,
+    ),
+    when: (d, sparkVersion) =>
+      d.native === undefined && d.sparkSubmit !== undefined && sparkVersion !== "4.0.0",
+    reason:
+      "spec.sparkVersion 4.0.0 against Spark 4.3's spark-submit: native submission builds what 4.0's submission " +
+      "client builds (no Spark Connect port on the driver pod and Service, which 4.1 added; no " +
+      "securityContext.allowPrivilegeEscalation, which 4.3 added); spark-submit builds what its own version does.",
+  },
+  {
     id: "prometheus-configmap",
     specs: ["monitoring"],
     path: /^configMaps\[monitoring-prom-conf\]$/,
