@@ -20,7 +20,7 @@ import { clientModeEnv } from "../src/cli/apps/client-mode.js";
 import { hostConnectURL } from "../src/cli/apps/connect.js";
 import { SPARKPLANE_BIN } from "../src/local/components.js";
 import { CONNECT_CLIENT_PINS, ensureConnectClient } from "../src/local/provision/connect-client.js";
-import { requireToolset } from "../src/local/provision/index.js";
+import { findToolset, requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
@@ -47,6 +47,16 @@ try:
     print("still answering", flush=True)
 except Exception as e:
     print("ended", type(e).__name__, flush=True)
+`;
+
+/** The shuffle of QUERY, once, and the server's Spark version. */
+const QUERY_ONCE = `
+import sys
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
+rows = spark.range(0, 1000000).selectExpr("id % 7 AS k", "id").groupBy("k").sum("id").orderBy("k").collect()
+print("rows", len(rows), "total", sum(r[1] for r in rows), "k0", rows[0][1], "server", spark.version, flush=True)
+spark.stop()
 `;
 
 /** kubeflow's Python SDK, pinned, with the Connect client's pins and the provisioned pyspark (made once, cached). */
@@ -234,6 +244,41 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
     } finally {
       client.kill();
     }
+  });
+
+  test("a Spark 4 session (spec.sparkVersion 4.3.0): the server in Spark 4's own jars, pyspark 4's client runs the shuffle", async (t) => {
+    const { spark4 } = findToolset();
+    if (!spark4) return t.skip("Spark 4 is not provisioned (`sparkplane provision`)");
+    const python4 = ensureConnectClient(spark4);
+    const t0 = Date.now();
+    await custom.createNamespacedCustomObject({
+      ...ref,
+      body: session("s4", { sparkVersion: spark4.version, image: `spark:${spark4.version}` }),
+    });
+    const ready = await eventually(
+      "session s4 Ready",
+      async () => {
+        const s = await get("s4");
+        if (s.status?.state === "Failed") throw new Error(`failed: ${s.status.message}`);
+        return s.status?.state === "Ready" && s;
+      },
+      { timeoutMs: 300_000, intervalMs: 1000 },
+    );
+    console.log(
+      `# Spark ${spark4.version} session create -> Ready: ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const url = hostConnectURL(ready, true)!;
+    const { stdout } = await run(await python4, ["-c", QUERY_ONCE, url], { timeout: 300_000 }).catch(
+      (e: { stdout?: string; stderr?: string; message: string }) => {
+        throw new Error(`${e.message}\nstdout: ${e.stdout}\nstderr: ${e.stderr?.slice(-3000)}`);
+      },
+    );
+    assert.match(stdout, new RegExp(`server ${spark4.version.replaceAll(".", "\\.")}`));
+    assert.match(stdout, /rows 7 total 499999500000 k0 71428928571/);
+    const server = await core.readNamespacedPod({ name: "s4-server", namespace: NS });
+    assert.equal(server.metadata?.labels?.["spark-version"], spark4.version);
+    await custom.deleteNamespacedCustomObject({ ...ref, name: "s4" });
+    await eventually("s4's pods gone", async () => (await podsOf("s4")).length === 0, { timeoutMs: 180_000 });
   });
 
   test("kubeflow's SDK (SparkClient 0.5.0) gets, lists, connects to and deletes a session", async () => {
