@@ -20,11 +20,11 @@ export const CONNECT_CLIENT_PINS = [
   "pyarrow==17.0.0",
 ] as const;
 
-/** pyspark 4.3's connect extras (its minimums: grpcio 1.76, googleapis-common-protos 1.71, zstandard, pyarrow 18). */
+/** pyspark 4.3's connect extras (its minimums; protobuf at least its generated code's 6.33.5). */
 export const CONNECT_CLIENT_PINS_4 = [
   "grpcio==1.76.0",
   "grpcio-status==1.76.0",
-  "protobuf==6.31.1",
+  "protobuf==6.33.5",
   "googleapis-common-protos==1.71.0",
   "zstandard==0.25.0",
   "pandas==2.2.3",

@@ -1,0 +1,67 @@
+/** kubeflow's Python SDK for the SparkConnect tests: its virtualenv, and a pod that runs it in the cluster. */
+import { execFile } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import type { V1Pod } from "@kubernetes/client-node";
+import { cacheDir } from "../src/local/paths.js";
+import { connectClientPins } from "../src/local/provision/connect-client.js";
+import type { SparkInstall } from "../src/local/provision/spark.js";
+
+const run = promisify(execFile);
+const KUBEFLOW_SDK = ["kubeflow==0.5.0", "kubeflow-spark-api==2.4.0"];
+
+/** The SDK, pinned, with the Connect client's pins for `spark` and that pyspark on its path (made once, cached). */
+export async function kubeflowPython(spark: SparkInstall): Promise<string> {
+  const dir = join(
+    cacheDir(),
+    spark.version.startsWith("3.") ? "kubeflow-sdk-0.5.0" : `kubeflow-sdk-0.5.0-${spark.version}`,
+  );
+  const python = join(dir, "bin", "python");
+  if (existsSync(join(dir, ".installed"))) return python;
+  await run(spark.python, ["-m", "venv", dir]);
+  await run(
+    join(dir, "bin", "pip"),
+    ["install", "-q", "--disable-pip-version-check", ...KUBEFLOW_SDK, ...connectClientPins(spark)],
+    { timeout: 600_000 },
+  );
+  const site = (
+    await run(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+  ).stdout.trim();
+  writeFileSync(join(site, "sparkplane-pyspark.pth"), `${dirname(spark.sparkHome)}\n`);
+  await run(python, ["-c", "from kubeflow.spark import SparkClient"]);
+  writeFileSync(join(dir, ".installed"), `${KUBEFLOW_SDK.join("\n")}\n`);
+  return python;
+}
+
+/**
+ * The SDK's create path, in-cluster config: SparkClient().connect() with no base_url creates a session (its
+ * own defaults: Spark 4.0.4, apache/spark:4.0.4), waits for Ready, connects to the Service's cluster DNS name,
+ * queries, and the session is deleted.
+ */
+export const KUBEFLOW_CREATE = `
+from kubeflow.common.types import KubernetesBackendConfig
+from kubeflow.spark import SparkClient
+client = SparkClient(KubernetesBackendConfig(namespace="default"))
+spark = client.connect(num_executors=1, timeout=300, connect_timeout=240)
+print("server", spark.version, flush=True)
+print("count", spark.range(0, 1000, 1, 4).selectExpr("id % 10 AS k").distinct().count(), flush=True)
+names = [s.name for s in client.list_sessions()]
+print("sessions", names, flush=True)
+spark.stop()
+for name in names:
+    client.delete_session(name)
+print("deleted", flush=True)
+`;
+
+/** A pod of the host image running `python -c script` as ServiceAccount `serviceAccount` (a notebook in the cluster). */
+export function sdkPod(name: string, python: string, script: string, serviceAccount: string): V1Pod {
+  return {
+    metadata: { name },
+    spec: {
+      restartPolicy: "Never",
+      serviceAccountName: serviceAccount,
+      containers: [{ name: "notebook", image: "python:3", command: [python, "-c", script] }],
+    },
+  };
+}
