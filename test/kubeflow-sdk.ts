@@ -36,12 +36,17 @@ export async function kubeflowPython(spark: SparkInstall): Promise<string> {
 
 /**
  * The SDK's create path, in-cluster config: SparkClient().connect() with no base_url creates a session (its
- * own defaults: Spark 4.0.4, apache/spark:4.0.4), waits for Ready, connects to the Service's cluster DNS name,
+ * own defaults, but Spark 4.2.0: see the script), waits for Ready, connects to the Service's cluster DNS name,
  * queries, and the session is deleted.
  */
 export const KUBEFLOW_CREATE = `
 from kubeflow.common.types import KubernetesBackendConfig
 from kubeflow.spark import SparkClient
+from kubeflow.spark.backends.kubernetes import constants
+# The SDK's default (4.0.4) puts the Maven Central URL of spark-connect_2.13-4.0.4.jar into spark.jars, and
+# Maven Central has no such jar (HTTP 404; 4.0.0, 4.0.1, 4.1.x and 4.2.0 are published): use 4.2.0's.
+constants.DEFAULT_SPARK_VERSION = "4.2.0"
+constants.DEFAULT_SPARK_IMAGE = "apache/spark:4.2.0"
 client = SparkClient(KubernetesBackendConfig(namespace="default"))
 spark = client.connect(num_executors=1, timeout=300, connect_timeout=240)
 print("server", spark.version, flush=True)
