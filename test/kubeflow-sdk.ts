@@ -41,14 +41,15 @@ export async function kubeflowPython(spark: SparkInstall): Promise<string> {
  */
 export const KUBEFLOW_CREATE = `
 from kubeflow.common.types import KubernetesBackendConfig
-from kubeflow.spark import SparkClient
+from kubeflow.spark import Driver, SparkClient
 from kubeflow.spark.backends.kubernetes import constants
 # The SDK's default (4.0.4) puts the Maven Central URL of spark-connect_2.13-4.0.4.jar into spark.jars, and
 # Maven Central has no such jar (HTTP 404; 4.0.0, 4.0.1, 4.1.x and 4.2.0 are published): use 4.2.0's.
 constants.DEFAULT_SPARK_VERSION = "4.2.0"
 constants.DEFAULT_SPARK_IMAGE = "apache/spark:4.2.0"
 client = SparkClient(KubernetesBackendConfig(namespace="default"))
-spark = client.connect(num_executors=1, timeout=300, connect_timeout=240)
+# Without a driver ServiceAccount the server runs as the namespace's default one, which may not manage pods.
+spark = client.connect(num_executors=1, driver=Driver(service_account="spark"), timeout=300, connect_timeout=240)
 print("server", spark.version, flush=True)
 print("count", spark.range(0, 1000, 1, 4).selectExpr("id % 10 AS k").distinct().count(), flush=True)
 names = [s.name for s in client.list_sessions()]

@@ -317,8 +317,7 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
     const { spark4 } = findToolset();
     if (!spark4) return t.skip("Spark 4 is not provisioned (`sparkplane provision`)");
     const python = await kubeflowPython(spark4);
-    // The SDK's server pods run as spark-operator-spark (its default); the notebook pod may manage sessions.
-    await ensureSparkServiceAccount(cluster.kc, NS, "spark-operator-spark");
+    // The notebook pod (ServiceAccount spark) may manage sessions.
     const rbac = cluster.kc.makeApiClient(RbacAuthorizationV1Api);
     await rbac.createNamespacedRole({
       namespace: NS,
