@@ -16,7 +16,7 @@ import {
 } from "../src/api/v1beta2/constants.js";
 import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { examplesSourceDir } from "../src/local/provision/examples.js";
-import { requireToolset } from "../src/local/provision/index.js";
+import { findToolset, requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import { down, privateCluster, processesMentioning, type TestCluster } from "./cluster.js";
@@ -133,6 +133,66 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
       app.status?.applicationState?.errorMessage,
     );
     assert.match(await driverLog(app), /Pi is roughly 3\.1\d*/);
+  });
+
+  test("Java SparkPi on Spark 4 (spec.sparkVersion 4.3.0): COMPLETED, driver and executors ran Spark 4", async (t) => {
+    const { spark4 } = findToolset();
+    if (!spark4) return t.skip("Spark 4 is not provisioned (`sparkplane provision`)");
+    const started = Date.now();
+    await create(example("spark-pi-4.yaml"));
+    const app = await terminal("spark-pi-4");
+    assert.equal(
+      app.status?.applicationState?.state,
+      "COMPLETED",
+      app.status?.applicationState?.errorMessage,
+    );
+    const log = await driverLog(app);
+    assert.match(log, /Pi is roughly 3\.1\d*/);
+    assert.match(log, new RegExp(`Running Spark version ${spark4.version.replaceAll(".", "\\.")}`));
+    assert.equal(Object.keys(app.status?.executorState ?? {}).length, 2, "two executors tracked");
+    console.log(
+      `SparkPi on Spark ${spark4.version}: ${((Date.now() - started) / 1000).toFixed(1)} s from create to COMPLETED`,
+    );
+  });
+
+  test("PySpark Pi on Spark 4: COMPLETED with the result", async (t) => {
+    const { spark4 } = findToolset();
+    if (!spark4) return t.skip("Spark 4 is not provisioned (`sparkplane provision`)");
+    const base = example("spark-pi-python.yaml");
+    await create({
+      ...base,
+      metadata: { name: "pyspark-pi-4" },
+      spec: { ...base.spec, sparkVersion: spark4.version, image: `spark-py:${spark4.version}` },
+    });
+    const app = await terminal("pyspark-pi-4");
+    assert.equal(
+      app.status?.applicationState?.state,
+      "COMPLETED",
+      app.status?.applicationState?.errorMessage,
+    );
+    const log = await driverLog(app);
+    assert.match(log, /Pi is roughly 3\.1\d*/);
+    assert.match(log, /Running Spark version 4\./);
+  });
+
+  test("a spec.sparkVersion no provisioned Spark serves: the driver waits (ErrImageNeverPull) naming it and what is provisioned", async () => {
+    const base = example("spark-pi.yaml");
+    await create({
+      ...base,
+      metadata: { name: "spark-pi-5" },
+      spec: { ...base.spec, sparkVersion: "5.0.0" },
+    });
+    const waiting = await waitFor("the driver's waiting reason", async () => {
+      const pods = await core.listNamespacedPod({
+        namespace: NS,
+        labelSelector: `${OperatorLabel.AppName}=spark-pi-5,spark-role=driver`,
+      });
+      const state = pods.items[0]?.status?.containerStatuses?.[0]?.state?.waiting;
+      return state?.reason === "ErrImageNeverPull" ? state : undefined;
+    });
+    assert.match(waiting.message ?? "", /Spark 5\.0\.0 \(the pod's spark-version label; spec\.sparkVersion/);
+    assert.match(waiting.message ?? "", /which has Spark 3\.5\.9/);
+    await custom.deleteNamespacedCustomObject({ ...ref, name: "spark-pi-5" });
   });
 
   test("the failing example with OnFailure and 1 retry: two execution attempts, FAILED with the exception", async () => {

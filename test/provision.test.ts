@@ -11,6 +11,8 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
     first.kube.kubectl,
     first.etcd.etcd,
     first.examples.jar,
+    first.examples4.jar,
+    first.spark4.sparkSubmit,
     first.helm.helm,
     first.prometheus.prometheus,
     first.prometheus.promtool,
@@ -36,6 +38,8 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
       second.kube.kubectl,
       second.etcd.etcd,
       second.examples.jar,
+      second.examples4.jar,
+      second.spark4.sparkSubmit,
       second.helm.helm,
       second.prometheus.prometheus,
       second.prometheus.promtool,
@@ -46,6 +50,6 @@ test("provision is idempotent: a warm run rebuilds nothing and is fast", async (
     ].map((f) => statSync(f).mtimeMs),
     mtimes,
   );
-  assert.equal((output.match(/cached/g) ?? []).length, 10, output);
+  assert.equal((output.match(/cached/g) ?? []).length, 12, output);
   console.log(`warm provision: ${warmMs} ms`);
 });

@@ -6,12 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import { type Agent, startAgent } from "../src/agent/index.js";
 import { SparkConnectNames, VERSION_V1ALPHA1 } from "../src/api/v1alpha1/constants.js";
 import type { SparkConnect } from "../src/api/v1alpha1/sparkconnect.js";
@@ -19,12 +16,13 @@ import { GROUP } from "../src/api/v1beta2/constants.js";
 import { clientModeEnv } from "../src/cli/apps/client-mode.js";
 import { hostConnectURL } from "../src/cli/apps/connect.js";
 import { SPARKPLANE_BIN } from "../src/local/components.js";
-import { CONNECT_CLIENT_PINS, ensureConnectClient } from "../src/local/provision/connect-client.js";
-import { requireToolset } from "../src/local/provision/index.js";
+import { ensureConnectClient } from "../src/local/provision/connect-client.js";
+import { findToolset, requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
 import { startTestConsole } from "./console-fixture.js";
+import { KUBEFLOW_CREATE, kubeflowPython, sdkPod } from "./kubeflow-sdk.js";
 import { startTestOperator } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
 
@@ -49,29 +47,15 @@ except Exception as e:
     print("ended", type(e).__name__, flush=True)
 `;
 
-/** kubeflow's Python SDK, pinned, with the Connect client's pins and the provisioned pyspark (made once, cached). */
-const KUBEFLOW_SDK = ["kubeflow==0.5.0", "kubeflow-spark-api==2.4.0"];
-async function kubeflowPython(): Promise<string> {
-  const { spark } = requireToolset();
-  const dir = join(homedir(), ".cache", "sparkplane", "kubeflow-sdk-0.5.0");
-  const python = join(dir, "bin", "python");
-  if (existsSync(join(dir, ".installed"))) return python;
-  await run(spark.python, ["-m", "venv", dir]);
-  await run(
-    join(dir, "bin", "pip"),
-    ["install", "-q", "--disable-pip-version-check", ...KUBEFLOW_SDK, ...CONNECT_CLIENT_PINS],
-    {
-      timeout: 600_000,
-    },
-  );
-  const site = (
-    await run(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
-  ).stdout.trim();
-  writeFileSync(join(site, "sparkplane-pyspark.pth"), `${dirname(spark.sparkHome)}\n`);
-  await run(python, ["-c", "from kubeflow.spark import SparkClient"]);
-  writeFileSync(join(dir, ".installed"), `${KUBEFLOW_SDK.join("\n")}\n`);
-  return python;
-}
+/** The shuffle of QUERY, once, and the server's Spark version. */
+const QUERY_ONCE = `
+import sys
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
+rows = spark.range(0, 1000000).selectExpr("id % 7 AS k", "id").groupBy("k").sum("id").orderBy("k").collect()
+print("rows", len(rows), "total", sum(r[1] for r in rows), "k0", rows[0][1], "server", spark.version, flush=True)
+spark.stop()
+`;
 
 /** kubeflow's SparkClient against our CRD: get and list a session, connect by URL, query, delete it. */
 const KUBEFLOW_CLIENT = `
@@ -138,7 +122,7 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
   before(async () => {
     // The client's virtualenv (made once, cached) while the cluster starts.
     clientPython = ensureConnectClient(requireToolset().spark);
-    sdkPython = clientPython.then(kubeflowPython);
+    sdkPython = clientPython.then(() => kubeflowPython(requireToolset().spark));
     cluster = await privateCluster();
     await ensureSparkServiceAccount(cluster.kc, NS);
     agent = await startAgent({
@@ -286,6 +270,102 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
     assert.ok(events.items.some((e) => e.reason === "SparkConnectUnschedulable"));
     await custom.deleteNamespacedCustomObject({ ...ref, name: "big" });
     await eventually("big's pod gone", async () => (await podsOf("big")).length === 0, { timeoutMs: 60_000 });
+  });
+
+  test("a Spark 4 session (spec.sparkVersion 4.3.0): the server in Spark 4's own jars, pyspark 4's client runs the shuffle", async (t) => {
+    const { spark4 } = findToolset();
+    if (!spark4) return t.skip("Spark 4 is not provisioned (`sparkplane provision`)");
+    const python4 = ensureConnectClient(spark4);
+    const t0 = Date.now();
+    await custom.createNamespacedCustomObject({
+      ...ref,
+      body: session("s4", { sparkVersion: spark4.version, image: `spark:${spark4.version}` }),
+    });
+    // Spark 3.5's server binds port 15002 on every address: the session must be gone before a 3.5 one starts.
+    try {
+      const ready = await eventually(
+        "session s4 Ready",
+        async () => {
+          const s = await get("s4");
+          if (s.status?.state === "Failed") throw new Error(`failed: ${s.status.message}`);
+          return s.status?.state === "Ready" && s;
+        },
+        { timeoutMs: 300_000, intervalMs: 1000 },
+      );
+      console.log(
+        `# Spark ${spark4.version} session create -> Ready: ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      const url = hostConnectURL(ready, true)!;
+      const { stdout } = await run(await python4, ["-c", QUERY_ONCE, url], { timeout: 300_000 }).catch(
+        (e: { stdout?: string; stderr?: string; message: string }) => {
+          throw new Error(`${e.message}\nstdout: ${e.stdout}\nstderr: ${e.stderr?.slice(-3000)}`);
+        },
+      );
+      assert.match(stdout, new RegExp(`server ${spark4.version.replaceAll(".", "\\.")}`));
+      assert.match(stdout, /rows 7 total 499999500000 k0 71428928571/);
+      const server = await core.readNamespacedPod({ name: "s4-server", namespace: NS });
+      assert.equal(server.metadata?.labels?.["spark-version"], spark4.version);
+    } finally {
+      await custom.deleteNamespacedCustomObject({ ...ref, name: "s4" });
+      await eventually("s4's pods gone", async () => (await podsOf("s4")).length === 0, {
+        timeoutMs: 180_000,
+      });
+    }
+  });
+
+  test("kubeflow's SDK create path (SparkClient().connect() without base_url) from a pod: a Spark 4 session, a query, deleted", async (t) => {
+    const { spark4 } = findToolset();
+    if (!spark4) return t.skip("Spark 4 is not provisioned (`sparkplane provision`)");
+    const python = await kubeflowPython(spark4);
+    // The notebook pod (ServiceAccount spark) may manage sessions.
+    const rbac = cluster.kc.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createNamespacedRole({
+      namespace: NS,
+      body: {
+        metadata: { name: "sdk-sessions" },
+        rules: [
+          { apiGroups: [GROUP], resources: ["sparkconnects"], verbs: ["get", "list", "create", "delete"] },
+        ],
+      },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace: NS,
+      body: {
+        metadata: { name: "sdk-sessions" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "sdk-sessions" },
+        subjects: [{ kind: "ServiceAccount", name: "spark", namespace: NS }],
+      },
+    });
+    const t0 = Date.now();
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: sdkPod("notebook", python, KUBEFLOW_CREATE, "spark"),
+    });
+    const done = await eventually(
+      "the notebook pod to finish",
+      async () => {
+        const p = await core.readNamespacedPod({ name: "notebook", namespace: NS });
+        return ["Succeeded", "Failed"].includes(p.status?.phase ?? "") && p;
+      },
+      { timeoutMs: 600_000, intervalMs: 1000 },
+    );
+    const log = await core.readNamespacedPodLog({ name: "notebook", namespace: NS });
+    assert.equal(done.status?.phase, "Succeeded", log.slice(-3000));
+    console.log(
+      `# kubeflow SDK create -> query -> delete (Spark 4 session): ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    assert.match(log, new RegExp(`server ${spark4.version.replaceAll(".", "\\.")}`));
+    assert.match(log, /count 10/);
+    assert.match(log, /sessions \['spark-connect-[0-9a-z-]+'\]/);
+    assert.match(log, /deleted/);
+    await core.deleteNamespacedPod({ name: "notebook", namespace: NS });
+    await eventually(
+      "the SDK's session gone",
+      async () =>
+        (await core.listNamespacedPod({ namespace: NS, labelSelector: "sparkoperator.k8s.io/connect-name" }))
+          .items.length === 0,
+      { timeoutMs: 180_000 },
+    );
   });
 
   test("client mode (seed 003): a SparkContext on the host, executors as pods, sums range(1e8)", async () => {

@@ -136,7 +136,7 @@ export class ContainerRunner {
       const message = err instanceof ConfigError ? err.message : describe(err);
       this.record.current = {
         state: "waiting",
-        reason: err instanceof ConfigError ? "CreateContainerConfigError" : "ContainerCreating",
+        reason: err instanceof ConfigError ? err.reason : "ContainerCreating",
         message,
       };
       env.event("Warning", "Failed", `Error: ${message}`);

@@ -8,7 +8,20 @@ import type { VolumePlan } from "./volumes.js";
 const ctx: RunContext = {
   api: { host: "127.0.0.1", port: 6443 },
   imageRules: [],
-  spark: { sparkHome: "/cache/pyspark", python: "/cache/venv/bin/python", examplesDir: "/cache/examples" },
+  sparks: [
+    {
+      version: "3.5.9",
+      sparkHome: "/cache/pyspark",
+      python: "/cache/venv/bin/python",
+      examplesDir: "/cache/examples",
+    },
+    {
+      version: "4.3.0",
+      sparkHome: "/cache/pyspark4",
+      python: "/cache/venv4/bin/python",
+      examplesDir: "/cache/ex4",
+    },
+  ],
   sparkplane: { node: "/usr/local/bin/node", root: "/src/sparkplane" },
   hostPath: "/usr/bin:/bin",
   namespaces: true,
@@ -94,10 +107,20 @@ describe("buildContainerRun", () => {
       () =>
         buildContainerRun(pod({ containers: [c] }), c, [], paths, runtime, data, {
           ...ctx,
-          spark: undefined,
+          sparks: [],
         }),
       ConfigError,
     );
+  });
+  test("the pod's spark-version label picks the Spark: 4.0.0 runs on the provisioned 4.3.0, 3.5.3 on 3.5.9", () => {
+    const c = { name: "spark-kubernetes-driver", image: "spark:3.5.9", args: ["driver"] };
+    const home = (version: string) => {
+      const p = pod({ containers: [c] }, { labels: { "spark-version": version } });
+      return buildContainerRun(p, c, [], paths, runtime, data, ctx).env.SPARK_HOME;
+    };
+    assert.equal(home("4.0.0"), "/cache/pyspark4");
+    assert.equal(home("3.5.3"), "/cache/pyspark");
+    assert.throws(() => home("2.4.8"), /Spark 2\.4\.8 .*label.*has Spark 3\.5\.9, 4\.3\.0/);
   });
   test("sparkplane's operator image: the chart's container runs this checkout's operator with its args", () => {
     const c = {

@@ -7,6 +7,7 @@ import { ConfigError, type PodRuntime } from "./downward.js";
 import { type ApiEndpoint, type DataLookup, expandCommand, resolveEnv } from "./env.js";
 import { podHostname } from "./hosts.js";
 import { type SparkRuntime, sparkArgv, sparkEnv, sparkMounts } from "./spark-image.js";
+import { chooseSpark, wantedSpark } from "./spark-version.js";
 import {
   SPARKPLANE_IMAGE,
   type SparkplaneRuntime,
@@ -19,8 +20,11 @@ import { containerMounts, type Mount, type VolumePlan } from "./volumes.js";
 export interface RunContext {
   api: ApiEndpoint;
   imageRules: readonly ImageRule[];
-  /** Undefined when Spark is not provisioned: Spark-image containers then fail to start with a clear message. */
-  spark?: SparkRuntime;
+  /**
+   * The provisioned Sparks, the default (SPARK_VERSION) first; a Spark-image container runs with the one its pod
+   * asks for (spark-version.ts). Empty when Spark is not provisioned: those containers then wait with a message.
+   */
+  sparks: readonly SparkRuntime[];
   /** This checkout, which runs sparkplane's operator image. */
   sparkplane: SparkplaneRuntime;
   /** The provisioned Argo Workflows, which runs Argo's executor image; undefined when not built. */
@@ -92,14 +96,11 @@ export function buildContainerRun(
   let workingDir: string;
   const workDirSource = containerWorkDir(paths.podDir, container.name);
   if (kind === "spark") {
-    if (!ctx.spark)
-      throw new ConfigError(
-        `image ${container.image} is a Spark image, and Spark is not provisioned: run \`sparkplane provision\``,
-      );
+    const spark = chooseSpark(wantedSpark(pod, container.image), ctx.sparks);
     workingDir = container.workingDir || SparkPath.WorkDir;
-    argv = sparkArgv(cmd, env, rt.podIP, ctx.spark, workingDir);
-    env = sparkEnv(env, ctx.spark, ctx.hostPath, rt.podIP);
-    mounts.push(...sparkMounts(ctx.spark, workDirSource));
+    argv = sparkArgv(cmd, env, rt.podIP, spark, workingDir);
+    env = sparkEnv(env, spark, ctx.hostPath, rt.podIP);
+    mounts.push(...sparkMounts(spark, workDirSource));
   } else if (kind === "sparkplane") {
     // The checkout is mounted where the image keeps the package (its WORKDIR), so a volume over one of the
     // checkout's ancestors (the chart's emptyDir at /tmp, a clone under /tmp) cannot hide it.

@@ -9,7 +9,15 @@ export interface PodRuntime {
   allocatable: { cpu: number; memory: number; "ephemeral-storage": number };
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  /** The container's waiting reason while this lasts. */
+  constructor(
+    message: string,
+    readonly reason = "CreateContainerConfigError",
+  ) {
+    super(message);
+  }
+}
 
 const SUBSCRIPT = /^metadata\.(labels|annotations)\['(.*)'\]$/;
 

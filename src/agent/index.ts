@@ -20,6 +20,7 @@ import { SPARKPLANE_BIN } from "../local/components.js";
 import { statePaths } from "../local/paths.js";
 import { generatePki, pkiFile } from "../local/pki.js";
 import { findToolset } from "../local/provision/index.js";
+import type { SparkInstall } from "../local/provision/spark.js";
 import { startApiRelay } from "./api-relay.js";
 import { type Capacity, type ImageRule, type NodePool, resolvePools } from "./config.js";
 import type { RunContext } from "./container-spec.js";
@@ -31,6 +32,7 @@ import { DEFAULT_TIMINGS, NodeManager, type NodeTimings } from "./nodes.js";
 import { PodRegistry } from "./pod-registry.js";
 import { ProcessMonitor } from "./processes.js";
 import type { HostFs } from "./sandbox.js";
+import type { SparkRuntime } from "./spark-image.js";
 import { statsSummary } from "./usage.js";
 
 export type { Capacity, ImageRule, NodePool } from "./config.js";
@@ -79,6 +81,31 @@ export interface Agent {
   pods(): { namespace: string; name: string; uid: string; podIP?: string }[];
   /** keepPods: leave the pods' processes running for the next agent to adopt (default: stop them). */
   stop(opts?: { keepPods?: boolean }): Promise<void>;
+}
+
+/** The provisioned Sparks as the agent runs them, the default first; the Connect jar only for Spark 3.x. */
+function sparkRuntimes(tools: ReturnType<typeof findToolset>): SparkRuntime[] {
+  const runtime = (
+    spark: SparkInstall | undefined,
+    examplesDir: string | undefined,
+    connectJarsDir?: string,
+  ) =>
+    spark
+      ? [
+          {
+            version: spark.version,
+            sparkHome: spark.sparkHome,
+            python: spark.python,
+            examplesDir,
+            connectJarsDir,
+            javaHome: process.env.JAVA_HOME,
+          },
+        ]
+      : [];
+  return [
+    ...runtime(tools.spark, tools.examples?.dir, tools.connect?.dir),
+    ...runtime(tools.spark4, tools.examples4?.dir),
+  ];
 }
 
 function which(cmd: string): string | undefined {
@@ -208,20 +235,15 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     const ctx: RunContext = {
       api,
       imageRules: opts.imageRules ?? [],
-      spark: tools.spark && {
-        sparkHome: tools.spark.sparkHome,
-        python: tools.spark.python,
-        examplesDir: tools.examples?.dir,
-        connectJarsDir: tools.connect?.dir,
-        javaHome: process.env.JAVA_HOME,
-      },
+      sparks: sparkRuntimes(tools),
       sparkplane: { node: process.execPath, root: dirname(dirname(SPARKPLANE_BIN)) },
       argo: tools.argo && { binDir: tools.argo.binDir },
       hostPath: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
       namespaces: mountNamespaces,
     };
-    if (!ctx.spark)
+    if (ctx.sparks.length === 0)
       log.warn("Spark is not provisioned: Spark-image pods will not start (run `sparkplane provision`)");
+    else log.info({ versions: ctx.sparks.map((s) => s.version) }, "Spark runtimes for Spark-image pods");
     const cap = pools[0]?.capacity;
     const monitor = new ProcessMonitor();
     const discovery = kc.makeApiClient(DiscoveryV1Api);

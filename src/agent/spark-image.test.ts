@@ -11,6 +11,7 @@ import {
 } from "./spark-image.js";
 
 const spark: SparkRuntime = {
+  version: "3.5.9",
   sparkHome: "/cache/pyspark",
   python: "/cache/venv/bin/python",
   examplesDir: "/cache/examples",

@@ -4,13 +4,15 @@ import type { Mount } from "./volumes.js";
 
 /** The provisioned Spark a Spark-image container runs with. */
 export interface SparkRuntime {
+  /** Spark's version ("user-provided" for a user's SPARK_HOME). */
+  version: string;
   /** The pyspark install (holds bin/, jars/). */
   sparkHome: string;
   /** The interpreter that has pyspark (the virtualenv's python). */
   python: string;
   /** Holds sparkplane-examples.jar and the Python examples; mounted at /opt/spark/examples. */
   examplesDir?: string;
-  /** Holds the Spark Connect server jar; mounted at /opt/spark/connect-jars. */
+  /** Holds the Spark Connect server jar (Spark 3.5; 4.x has it in its jars); mounted at /opt/spark/connect-jars. */
   connectJarsDir?: string;
   /** The host's JAVA_HOME, when set. */
   javaHome?: string;

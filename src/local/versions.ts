@@ -4,6 +4,8 @@ export const ETCD_VERSION = process.env.SPARKPLANE_ETCD_VERSION ?? "v3.6.16";
 /** Prometheus 3.16.0 is published to the Go module proxy as v0.316.0 (its tags are v0.3YY.Z for 3.YY.Z). */
 export const PROMETHEUS_VERSION = process.env.SPARKPLANE_PROMETHEUS_VERSION ?? "v0.316.0";
 export const SPARK_VERSION = process.env.SPARKPLANE_SPARK_VERSION ?? "3.5.9";
+/** The Spark 4 installed beside SPARK_VERSION (Scala 2.13, Java 17+): the newest pyspark 4.x on PyPI. */
+export const SPARK4_VERSION = process.env.SPARKPLANE_SPARK4_VERSION ?? "4.3.0";
 /** helm v3.21.4: the newest v3 known to build with Go 1.26 here (v3.22.0 is not approved). */
 export const HELM_VERSION = process.env.SPARKPLANE_HELM_VERSION ?? "v3.21.4";
 

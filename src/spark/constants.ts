@@ -1,5 +1,5 @@
 /**
- * Spark's own contract with Kubernetes (Spark 3.5 / 4.0, resource-managers/kubernetes): pod labels, container
+ * Spark's own contract with Kubernetes (Spark 3.5 / 4.x, resource-managers/kubernetes): pod labels, container
  * and volume names, paths, ports, environment variables and the configuration keys sparkplane reads or writes.
  * Constants only.
  */
@@ -69,12 +69,15 @@ export const SparkPort = {
   DriverRpc: 7078,
   BlockManager: 7079,
   Ui: 4040,
+  /** Spark Connect's gRPC port (spark.connect.grpc.binding.port); Spark 4.1+ declares it on every driver. */
+  Connect: 15002,
 } as const;
 
 export const SparkPortName = {
   DriverRpc: "driver-rpc-port",
   BlockManager: "blockmanager",
   Ui: "spark-ui",
+  Connect: "spark-connect",
 } as const;
 
 export const SparkEnv = {
@@ -116,6 +119,8 @@ export const SparkValue = {
   /** Placeholders Spark substitutes in label and annotation values. */
   AppIdPlaceholder: "{{APP_ID}}",
   ExecutorIdPlaceholder: "{{EXECUTOR_ID}}",
+  /** Spark 4: replaced by Spark's own version in container image names (Utils.substituteSparkVersion). */
+  SparkVersionPlaceholder: "{{SPARK_VERSION}}",
 } as const;
 
 export const SparkMemory = {
@@ -211,6 +216,9 @@ export const ConfKey = {
   ExecutorHadoopConfigMapName: "spark.kubernetes.executor.hadoopConfigMapName",
   DriverServiceIpFamilyPolicy: "spark.kubernetes.driver.service.ipFamilyPolicy",
   DriverServiceIpFamilies: "spark.kubernetes.driver.service.ipFamilies",
+  /** Spark 4.3+: the containers' securityContext.allowPrivilegeEscalation (default false); per role below. */
+  AllowPrivilegeEscalation: "spark.kubernetes.securityContext.allowPrivilegeEscalation",
+  DriverAllowPrivilegeEscalation: "spark.kubernetes.driver.securityContext.allowPrivilegeEscalation",
 } as const;
 
 /** Prefixes of configuration key families (`<prefix><name>`). */

@@ -26,9 +26,10 @@ import {
   SparkVolume,
 } from "../spark/constants.js";
 import { confVolumes, prefixedEntries, secretKeyRefEnv, secretMounts } from "./conf-volumes.js";
-import { type DriverMemory, driverCpu, javaTrim, parseJavaInt } from "./memory.js";
+import { type DriverMemory, driverCpu, javaTrim, parseJavaBoolean, parseJavaInt } from "./memory.js";
 import { appNameLabel } from "./names.js";
 import { applyKubeflowPodMutations } from "./pod-mutations.js";
+import { SparkFeatureSince, sparkAtLeast } from "./spark-version.js";
 import type { ResolvedSubmission } from "./sparkconf.js";
 
 export interface DriverPodInput {
@@ -49,6 +50,15 @@ export interface DriverPodInput {
   /** SPARK_USER when there is no proxy user. */
   sparkUser: string;
   sparkVersion: string;
+}
+
+/** spark.kubernetes.driver.securityContext.allowPrivilegeEscalation, falling back to the role-less key. */
+function allowPrivilegeEscalation(conf: ReadonlyMap<string, string>): boolean {
+  for (const key of [ConfKey.DriverAllowPrivilegeEscalation, ConfKey.AllowPrivilegeEscalation]) {
+    const value = conf.get(key);
+    if (value !== undefined) return parseJavaBoolean(value, key);
+  }
+  return false;
 }
 
 /** Spark's label value placeholders (Utils.substituteAppNExecIds) with the driver's values. */
@@ -178,8 +188,12 @@ export function buildDriverPod(input: DriverPodInput): {
   const env: V1EnvVar[] = [...(container.env ?? [])];
 
   // BasicDriverFeatureStep
-  const image = conf.get(ConfKey.DriverContainerImage) ?? conf.get(ConfKey.ContainerImage);
-  if (!image) throw new Error("Must specify the driver container image (spec.image or spec.driver.image)");
+  const configuredImage = conf.get(ConfKey.DriverContainerImage) ?? conf.get(ConfKey.ContainerImage);
+  if (!configuredImage)
+    throw new Error("Must specify the driver container image (spec.image or spec.driver.image)");
+  const image = sparkAtLeast(input.sparkVersion, SparkFeatureSince.ImageVersionPlaceholder)
+    ? configuredImage.replaceAll(SparkValue.SparkVersionPlaceholder, input.sparkVersion)
+    : configuredImage;
   const blockManagerPort = conf.get(ConfKey.DriverBlockManagerPort) ?? conf.get(ConfKey.BlockManagerPort);
   const port = (key: string, value: string | undefined, fallback: number) =>
     value === undefined ? fallback : parseJavaInt(value, key);
@@ -193,6 +207,18 @@ export function buildDriverPod(input: DriverPodInput): {
       containerPort: port(ConfKey.DriverBlockManagerPort, blockManagerPort, SparkPort.BlockManager),
     },
     { name: SparkPortName.Ui, containerPort: port(ConfKey.UiPort, conf.get(ConfKey.UiPort), SparkPort.Ui) },
+    ...(sparkAtLeast(input.sparkVersion, SparkFeatureSince.ConnectPort)
+      ? [
+          {
+            name: SparkPortName.Connect,
+            containerPort: port(
+              ConfKey.ConnectGrpcBindingPort,
+              conf.get(ConfKey.ConnectGrpcBindingPort),
+              SparkPort.Connect,
+            ),
+          },
+        ]
+      : []),
   ].map((p) => ({ ...p, protocol: "TCP" }));
   env.push(
     { name: SparkEnv.User, value: input.resolved.proxyUser ?? input.sparkUser },
@@ -316,6 +342,11 @@ export function buildDriverPod(input: DriverPodInput): {
     resources,
     volumeMounts: mounts,
   };
+  if (sparkAtLeast(input.sparkVersion, SparkFeatureSince.AllowPrivilegeEscalation))
+    driverContainer.securityContext = {
+      ...container.securityContext,
+      allowPrivilegeEscalation: allowPrivilegeEscalation(conf),
+    };
   spec.containers = [...spec.containers, driverContainer];
   spec.volumes = volumes;
   applyKubeflowPodMutations(pod, driverContainer.name, input.app, "driver");

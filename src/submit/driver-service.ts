@@ -2,6 +2,7 @@
 import type { V1Service } from "@kubernetes/client-node";
 import { ConfKey, ConfPrefix, SparkLabel, SparkPortName, SparkValue } from "../spark/constants.js";
 import { prefixedEntries } from "./conf-volumes.js";
+import { SparkFeatureSince, sparkAtLeast } from "./spark-version.js";
 import { driverServicePorts } from "./sparkconf.js";
 
 export interface DriverServiceInput {
@@ -12,6 +13,8 @@ export interface DriverServiceInput {
   conf: ReadonlyMap<string, string>;
   /** The driver pod's Spark labels (custom and reserved), which the Service selects on. */
   selector: Record<string, string>;
+  /** spec.sparkVersion: Spark 4.1+ adds the Spark Connect port. */
+  sparkVersion: string;
 }
 
 export function buildDriverService(input: DriverServiceInput): V1Service {
@@ -40,6 +43,18 @@ export function buildDriverService(input: DriverServiceInput): V1Service {
         { name: SparkPortName.DriverRpc, port: ports.rpc, targetPort: ports.rpc },
         { name: SparkPortName.BlockManager, port: ports.blockManager, targetPort: ports.blockManager },
         { name: SparkPortName.Ui, port: ports.ui, targetPort: ports.ui },
+        ...(sparkAtLeast(input.sparkVersion, SparkFeatureSince.ConnectPort)
+          ? [
+              {
+                name: SparkPortName.Connect,
+                port: ports.connect,
+                targetPort: ports.connect,
+                ...(sparkAtLeast(input.sparkVersion, SparkFeatureSince.ConnectPortAppProtocol)
+                  ? { appProtocol: "grpc" }
+                  : {}),
+              },
+            ]
+          : []),
       ],
     },
   };

@@ -134,6 +134,7 @@ export function buildDriverObjects(
       appId: identity.appId,
       conf,
       selector: driverLabels(conf, identity.appId, appName, app.spec.sparkVersion),
+      sparkVersion: app.spec.sparkVersion,
     }),
     executorPodTemplate: buildExecutorPodTemplateConfigMap(executorTemplate, templateMapName, namespace),
     persistentVolumeClaims: claims.map((claim) => ({ ...claim, metadata: { ...claim.metadata, namespace } })),

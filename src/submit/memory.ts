@@ -73,6 +73,13 @@ export function parseJavaInt(value: string, key: string): number {
   return parsed;
 }
 
+/** SparkConf's boolean getters (trimmed, case-insensitive true/false). */
+export function parseJavaBoolean(value: string, key: string): boolean {
+  const text = javaTrim(value).toLowerCase();
+  if (text === "true" || text === "false") return text === "true";
+  throw new Error(`${key} should be boolean, but was ${value}`);
+}
+
 /** SparkConf's double getters (trimmed Double.parseDouble; the d/f suffixes Java allows are accepted). */
 export function parseJavaDouble(value: string, key: string): number {
   const text = javaTrim(value).replace(/[dDfF]$/, "");

@@ -53,3 +53,25 @@ export function compareSemanticVersion(a: string, b: string): number {
   }
   return comparePrerelease(x.prerelease, y.prerelease);
 }
+
+/**
+ * The Spark releases from which the Kubernetes submission client builds the driver's objects differently
+ * (docs/submission-differences.md, "Spark 4"): native submission follows spec.sparkVersion.
+ */
+export const SparkFeatureSince = {
+  /** Utils.substituteSparkVersion: `{{SPARK_VERSION}}` in container image names. */
+  ImageVersionPlaceholder: "4.0.0",
+  /** spark.kubernetes.pyspark.pythonVersion is gone (Python 3 only), with its check. */
+  NoPythonVersionConf: "4.0.0",
+  /** BasicDriverFeatureStep sets the container's securityContext.allowPrivilegeEscalation (default false). */
+  AllowPrivilegeEscalation: "4.3.0",
+  /** The driver pod and Service declare Spark Connect's port `spark-connect` (SPARK-52193). */
+  ConnectPort: "4.1.0",
+  /** ... and the Service port says `appProtocol: grpc` (SPARK-56275). */
+  ConnectPortAppProtocol: "4.3.0",
+} as const;
+
+/** Whether `version` (spec.sparkVersion) is `since` or later; an unreadable version counts as older. */
+export function sparkAtLeast(version: string | undefined, since: string): boolean {
+  return compareSemanticVersion(version ?? "", since) >= 0;
+}

@@ -223,7 +223,12 @@ describe("driverProperties", () => {
   });
 
   it("reads the service ports, ignoring spark.blockManager.port as the Service step does", () => {
-    assert.deepEqual(driverServicePorts(new Map()), { rpc: 7078, blockManager: 7079, ui: 4040 });
+    assert.deepEqual(driverServicePorts(new Map()), {
+      rpc: 7078,
+      blockManager: 7079,
+      ui: 4040,
+      connect: 15002,
+    });
     assert.deepEqual(
       driverServicePorts(
         new Map([
@@ -235,6 +240,7 @@ describe("driverProperties", () => {
         rpc: 7078,
         blockManager: 7079,
         ui: 4041,
+        connect: 15002,
       },
     );
     assert.throws(() => driverServicePorts(new Map([["spark.driver.port", "x"]])), /should be int/);

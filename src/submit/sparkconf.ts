@@ -159,6 +159,7 @@ export function driverServicePorts(conf: ReadonlyMap<string, string>): {
   rpc: number;
   blockManager: number;
   ui: number;
+  connect: number;
 } {
   const port = (key: string, fallback: number) => {
     const value = conf.get(key);
@@ -168,6 +169,7 @@ export function driverServicePorts(conf: ReadonlyMap<string, string>): {
     rpc: port(ConfKey.DriverPort, SparkPort.DriverRpc),
     blockManager: port(ConfKey.DriverBlockManagerPort, SparkPort.BlockManager),
     ui: port(ConfKey.UiPort, SparkPort.Ui),
+    connect: port(ConfKey.ConnectGrpcBindingPort, SparkPort.Connect),
   };
 }
 

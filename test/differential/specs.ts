@@ -32,11 +32,18 @@ export interface DiffSpec {
 
 const EXAMPLES_JAR = "local:///opt/spark/examples/jars/spark-examples.jar";
 
+const isSpark4 = (ctx: SpecContext) => !ctx.sparkVersion.startsWith("3.");
+
+/** Spark 4 substitutes `{{SPARK_VERSION}}` in image names: its specs use the placeholder (3.5 keeps it as is). */
 const base = (ctx: SpecContext): Pick<SparkApplicationSpec, "mode" | "sparkVersion" | "image"> => ({
   mode: "cluster",
   sparkVersion: ctx.sparkVersion,
-  image: `spark:${ctx.sparkVersion}`,
+  image: isSpark4(ctx) ? "spark:{{SPARK_VERSION}}" : `spark:${ctx.sparkVersion}`,
 });
+
+/** A spec.sparkVersion other than spark-submit's own, of the same major. */
+export const otherSparkVersion = (sparkVersion: string) =>
+  sparkVersion.startsWith("3.") ? "3.5.3" : "4.0.0";
 
 /** A Maven repository in a directory holding one artifact (a copy of a real jar), for --packages. */
 function localMavenRepo(dir: string, jar: string): string {
@@ -446,8 +453,8 @@ export const SPECS: DiffSpec[] = [
     spec: (ctx) => ({
       ...base(ctx),
       // Deliberately not Spark's own version: spark-version comes from here natively.
-      sparkVersion: "3.5.3",
-      image: "registry.example.com/spark:3.5.3",
+      sparkVersion: otherSparkVersion(ctx.sparkVersion),
+      image: `registry.example.com/spark:${otherSparkVersion(ctx.sparkVersion)}`,
       imagePullPolicy: "Always",
       imagePullSecrets: ["regcred", "other-cred"],
       type: "Scala",
@@ -458,7 +465,7 @@ export const SPECS: DiffSpec[] = [
         memory: "1g",
         podName: "custom-driver-pod",
         serviceAccount: "spark-sa",
-        image: "registry.example.com/spark-driver:3.5.3",
+        image: `registry.example.com/spark-driver:${otherSparkVersion(ctx.sparkVersion)}`,
         labels: { team: "data", "example.com/tier": "gold" },
         annotations: { "example.com/note": "hello world: #1 = ok", "example.com/app-id": "{{APP_ID}}" },
         serviceLabels: { "example.com/exposed": "yes" },

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { loadKubeConfig } from "../../kube/config.js";
 import { defaultListenHost, defaultOwnNamespace, serviceAccountNamespace } from "../../kube/pod-env.js";
 import { findSpark } from "../../local/provision/spark.js";
+import { SPARK4_VERSION } from "../../local/versions.js";
 import { DEFAULT_NODE_STATS_INTERVAL_MS } from "../../operator/controllers/cost/index.js";
 import { parseBuckets, parseMetricLabels, parseMetricPrefix } from "../../operator/metrics/labels.js";
 import type { AppMetricsConfig } from "../../operator/metrics.js";
@@ -132,6 +133,7 @@ export function registerOperator(program: Command): void {
       }
       const metrics = appMetricsConfig(flags);
       const spark = flags.submitter === "spark-submit" ? findSpark() : undefined;
+      const spark4 = flags.submitter === "spark-submit" ? findSpark(SPARK4_VERSION) : undefined;
       const running = await startOperator({
         kc: loadKubeConfig(flags.kubeconfig),
         namespaces: flags.namespaces
@@ -145,6 +147,8 @@ export function registerOperator(program: Command): void {
         sparkSubmit: spark && {
           sparkSubmit: spark.sparkSubmit,
           sparkHome: spark.sparkHome,
+          version: spark.version,
+          others: spark4 ? [spark4] : [],
           kubeconfigPath: flags.kubeconfig,
           timeoutMs: flags.sparkSubmitTimeoutSeconds * 1000,
           maxConcurrent: flags.sparkSubmitConcurrency,

@@ -6,7 +6,7 @@ export function registerProvision(program: Command): void {
   program
     .command("provision")
     .description(
-      "build/install Kubernetes, etcd, Spark, the example programs, helm, Prometheus/promtool, argocheck and Argo Workflows into the cache, and Debian's Chromium (idempotent)",
+      "build/install Kubernetes, etcd, Spark 3.5 and 4, the example programs, helm, Prometheus/promtool, argocheck and Argo Workflows into the cache, and Debian's Chromium (idempotent)",
     )
     .option("--json", "print what was provisioned as JSON")
     .action(async (opts: { json?: boolean }) => {
@@ -23,6 +23,9 @@ export function registerProvision(program: Command): void {
       console.log(`etcd ${tools.etcd.version}: ${tools.etcd.etcd}`);
       console.log(`spark ${tools.spark.version}: ${tools.spark.sparkHome}`);
       console.log(`examples: ${tools.examples.jar}`);
+      console.log(
+        `spark ${tools.spark4.version}: ${tools.spark4.sparkHome} (examples: ${tools.examples4.jar})`,
+      );
       console.log(`helm ${tools.helm.version}: ${tools.helm.helm}`);
       console.log(`prometheus ${tools.prometheus.version}: ${tools.prometheus.prometheus} (+ promtool)`);
       console.log(`argocheck: ${tools.argocheck.argocheck}`);

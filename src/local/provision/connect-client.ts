@@ -20,6 +20,25 @@ export const CONNECT_CLIENT_PINS = [
   "pyarrow==17.0.0",
 ] as const;
 
+/** pyspark 4.3's connect extras (its minimums; protobuf at least its generated code's 6.33.5). */
+export const CONNECT_CLIENT_PINS_4 = [
+  "grpcio==1.76.0",
+  "grpcio-status==1.76.0",
+  "protobuf==6.33.5",
+  "googleapis-common-protos==1.71.0",
+  "zstandard==0.25.0",
+  "pandas==2.2.3",
+  "numpy==1.26.4",
+  "pyarrow==18.1.0",
+] as const;
+
+/** The pins for a Spark's client: 3.5's or 4's. */
+export function connectClientPins(spark: SparkInstall): readonly string[] {
+  return spark.version.startsWith("3.") || spark.source === "user"
+    ? CONNECT_CLIENT_PINS
+    : CONNECT_CLIENT_PINS_4;
+}
+
 export function connectClientDir(spark: SparkInstall): string {
   return join(cacheDir(), `connect-client-${spark.version}`);
 }
@@ -35,7 +54,7 @@ export async function ensureConnectClient(spark: SparkInstall): Promise<string> 
     "install",
     "--no-input",
     "--disable-pip-version-check",
-    ...CONNECT_CLIENT_PINS,
+    ...connectClientPins(spark),
   ]);
   const site = (
     await runChecked(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
@@ -43,6 +62,6 @@ export async function ensureConnectClient(spark: SparkInstall): Promise<string> 
   // pyspark's package directory is SPARK_HOME; its parent is the provisioned site-packages.
   writeFileSync(join(site, "sparkplane-pyspark.pth"), `${dirname(spark.sparkHome)}\n`);
   await runChecked(python, ["-c", "import pyspark.sql.connect.session, pandas, pyarrow, grpc"]);
-  writeFileSync(stamp, `${CONNECT_CLIENT_PINS.join("\n")}\n`);
+  writeFileSync(stamp, `${connectClientPins(spark).join("\n")}\n`);
   return python;
 }

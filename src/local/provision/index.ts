@@ -1,4 +1,5 @@
 import { Progress } from "../../util/progress.js";
+import { SPARK4_VERSION } from "../versions.js";
 import { type ArgoInstall, buildArgo, findArgo } from "./argo.js";
 import { type ArgocheckBinary, buildArgocheck, findArgocheck } from "./argocheck.js";
 import { type BrowserBinary, findChromium, installChromium } from "./browser.js";
@@ -32,6 +33,10 @@ export interface ExtraTools {
   argo: ArgoInstall;
   /** For the console's browser tests (playwright-core drives it). */
   browser: BrowserBinary;
+  /** Spark 4 beside the default Spark: apps whose spec.sparkVersion is 4.x run with it (the agent picks by pod). */
+  spark4: SparkInstall;
+  /** The example programs compiled against Spark 4 (Scala 2.13). */
+  examples4: ExamplesBuild;
 }
 
 export type FullToolset = Toolset & ExtraTools;
@@ -39,6 +44,7 @@ export type FullToolset = Toolset & ExtraTools;
 /** What is already there, without building anything (fast: stamp files only). */
 export function findToolset(): Partial<FullToolset> {
   const spark = findSpark();
+  const spark4 = findSpark(SPARK4_VERSION);
   return {
     kube: findKubernetes(),
     etcd: findEtcd(),
@@ -50,13 +56,15 @@ export function findToolset(): Partial<FullToolset> {
     argocheck: findArgocheck(),
     argo: findArgo(),
     browser: findChromium(),
+    spark4,
+    examples4: spark4 ? findExamples(spark4) : undefined,
   };
 }
 
 export interface ProvisionOptions {
   quiet?: boolean;
   out?: NodeJS.WriteStream;
-  /** Also helm, Prometheus/promtool, argocheck and Argo Workflows (what `sparkplane provision` and the tests need). */
+  /** Also helm, Prometheus/promtool, argocheck, Argo Workflows, Chromium and Spark 4 (what `sparkplane provision` and the tests need). */
   all?: boolean;
   /** Also Argo Workflows (for `up --with argo`), without the other extra tools. */
   argo?: boolean;
@@ -70,7 +78,7 @@ export interface ProvisionOptions {
 export async function provision(opts: ProvisionOptions & { all: true }): Promise<FullToolset>;
 export async function provision(opts?: ProvisionOptions): Promise<Toolset>;
 export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | FullToolset> {
-  const progress = new Progress(opts.all ? 10 : opts.argo ? 6 : 5, opts.out ?? process.stderr, opts.quiet);
+  const progress = new Progress(opts.all ? 12 : opts.argo ? 6 : 5, opts.out ?? process.stderr, opts.quiet);
   const step = async <T>(
     label: string,
     found: () => T | undefined,
@@ -150,7 +158,17 @@ export async function provision(opts: ProvisionOptions = {}): Promise<Toolset | 
     () => findChromium(),
     (d) => installChromium(d),
   );
-  return { ...base, helm, prometheus, argocheck, argo, browser };
+  const spark4 = await step(
+    `Spark ${SPARK4_VERSION} from PyPI (beside ${spark.version}, for spec.sparkVersion 4.x)`,
+    () => findSpark(SPARK4_VERSION),
+    (d) => installSpark(SPARK4_VERSION, d),
+  );
+  const examples4 = await step(
+    `example Spark programs (Spark ${SPARK4_VERSION})`,
+    () => findExamples(spark4),
+    (d) => buildExamples(spark4, d),
+  );
+  return { ...base, helm, prometheus, argocheck, argo, browser, spark4, examples4 };
 }
 
 const missingOf = (t: object) =>
@@ -170,7 +188,18 @@ export function requireToolset(): Toolset {
 /** Everything `sparkplane provision` builds; otherwise an error that says to provision. */
 export function requireFullToolset(): FullToolset {
   const t = findToolset();
-  if (t.kube && t.etcd && t.spark && t.examples && t.helm && t.prometheus && t.argocheck && t.argo)
+  if (
+    t.kube &&
+    t.etcd &&
+    t.spark &&
+    t.examples &&
+    t.helm &&
+    t.prometheus &&
+    t.argocheck &&
+    t.argo &&
+    t.spark4 &&
+    t.examples4
+  )
     return t as FullToolset;
   throw new Error(
     `not provisioned yet (missing: ${missingOf(t).join(", ")}): run \`sparkplane provision\` first`,

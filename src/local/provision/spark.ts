@@ -19,9 +19,10 @@ function installDir(version: string): string {
   return join(cacheDir(), "spark", `pyspark-${version}`);
 }
 
+/** The provisioned Spark of a version; SPARK_HOME (a user's own Spark) stands for the default version only. */
 export function findSpark(version = SPARK_VERSION): SparkInstall | undefined {
   const userHome = process.env.SPARK_HOME;
-  if (userHome) {
+  if (userHome && version === SPARK_VERSION) {
     const sparkSubmit = join(userHome, "bin", "spark-submit");
     if (!existsSync(sparkSubmit))
       throw new Error(`SPARK_HOME=${userHome} has no bin/spark-submit: fix or unset it`);

@@ -5,6 +5,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { withDefaults } from "../../api/v1beta2/defaults.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
+import { chooseSparkVersion } from "../../spark/version-choice.js";
 import { submissionIdentity } from "../../submit/names.js";
 import { buildDriverPodTemplate, buildExecutorPodTemplate } from "../../submit/pod-templates.js";
 import { buildSparkSubmitArgs } from "../../submit/spark-submit-args.js";
@@ -13,9 +14,20 @@ import { Semaphore } from "../../util/semaphore.js";
 import type { SubmitAction, SubmitResult } from "../controllers/sparkapplication/decide/index.js";
 import type { Submitter } from "./submitter.js";
 
-export interface SparkSubmitOptions {
+/** One installed Spark's spark-submit. */
+export interface SparkSubmitInstall {
+  version: string;
   sparkSubmit: string;
   sparkHome: string;
+}
+
+export interface SparkSubmitOptions {
+  /** The default spark-submit (for a spec.sparkVersion no install in `others` serves better). */
+  sparkSubmit: string;
+  sparkHome: string;
+  /** The default's Spark version, and further installs: spec.sparkVersion picks among them (chooseSparkVersion). */
+  version?: string;
+  others?: readonly SparkSubmitInstall[];
   /** spark.master, `k8s://https://host:port`. */
   master: string;
   /** Passed to spark-submit as KUBECONFIG (its Kubernetes client reads credentials from it). */
@@ -39,6 +51,21 @@ export class SparkSubmitSubmitter implements Submitter {
 
   constructor(private readonly opts: SparkSubmitOptions) {
     this.jvms = new Semaphore(opts.maxConcurrent ?? availableParallelism());
+  }
+
+  /** The spark-submit of the Spark spec.sparkVersion names (the default when none fits better). */
+  installFor(sparkVersion: string): SparkSubmitInstall {
+    const main = {
+      version: this.opts.version ?? "",
+      sparkSubmit: this.opts.sparkSubmit,
+      sparkHome: this.opts.sparkHome,
+    };
+    const all = [main, ...(this.opts.others ?? [])];
+    const chosen = chooseSparkVersion(
+      sparkVersion,
+      all.map((i) => i.version),
+    );
+    return all.find((i) => i.version === chosen) ?? main;
   }
 
   async submit(app: SparkApplication, action: SubmitAction): Promise<SubmitResult> {
@@ -66,10 +93,11 @@ export class SparkSubmitSubmitter implements Submitter {
         driverPodTemplateFile: driverTemplate,
         executorPodTemplateFile: executorTemplate,
       });
-      const env: NodeJS.ProcessEnv = { ...process.env, SPARK_HOME: this.opts.sparkHome };
+      const install = this.installFor(app.spec.sparkVersion);
+      const env: NodeJS.ProcessEnv = { ...process.env, SPARK_HOME: install.sparkHome };
       if (this.opts.kubeconfigPath) env.KUBECONFIG = this.opts.kubeconfigPath;
       const r = await this.jvms.run(() =>
-        run(this.opts.sparkSubmit, argv, { env, timeoutMs: this.opts.timeoutMs }),
+        run(install.sparkSubmit, argv, { env, timeoutMs: this.opts.timeoutMs }),
       );
       if (r.code !== 0) {
         const tail = (r.stderr || r.stdout).trim().split("\n").slice(-8).join("\n");
