@@ -10,7 +10,7 @@ import {
   type V1Toleration,
 } from "@kubernetes/client-node";
 import { pino } from "pino";
-import { type Agent, type AgentOptions, startAgent } from "../src/agent/index.js";
+import { type Agent, type AgentOptions, type NodePool, startAgent } from "../src/agent/index.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { freshNamespace, processesMentioning, type TestCluster } from "./cluster.js";
 import { eventually } from "./poll.js";
@@ -152,4 +152,17 @@ export async function kubectl(
 /** Live (non-zombie) processes other than this one whose command line contains `marker`. */
 export function processesWith(marker: string): number[] {
   return processesMentioning(marker).filter((pid) => pid !== process.pid);
+}
+
+/** One node of `cpu` and `memory` (and room for pods): the agent's pool for the tests that run real Spark. */
+export function onePool(cpu: string, memory: string): NodePool[] {
+  return [
+    {
+      name: "pool",
+      count: 1,
+      capacity: { cpu, memory, pods: "110", "ephemeral-storage": "100Gi" },
+      labels: {},
+      taints: [],
+    },
+  ];
 }

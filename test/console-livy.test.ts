@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { type Agent, startAgent } from "../src/agent/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
+import { onePool } from "./agent-helpers.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
 import { startTestConsole } from "./console-fixture.js";
 import { startTestOperator } from "./operator-fixture.js";
@@ -62,15 +63,7 @@ describe("Livy clients (pylivy, Airflow's LivyHook) submit SparkPi through the c
     await ensureSparkServiceAccount(cluster.kc, "default");
     agent = await startAgent({
       stateDir: cluster.stateDir,
-      nodePools: [
-        {
-          name: "pool",
-          count: 1,
-          capacity: { cpu: "16", memory: "64Gi", pods: "110", "ephemeral-storage": "100Gi" },
-          labels: {},
-          taints: [],
-        },
-      ],
+      nodePools: onePool("16", "64Gi"),
     });
     operator = await startTestOperator(cluster.kc, "default");
     server = await (await startTestConsole(cluster.kc, "default")).server;

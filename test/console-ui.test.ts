@@ -15,6 +15,7 @@ import type { SparkApplication } from "../src/api/v1beta2/sparkapplication.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import { SparkplaneMetric } from "../src/operator/metrics/names.js";
 import type { RunningOperator } from "../src/operator/operator.js";
+import { onePool } from "./agent-helpers.js";
 import { launchChromium } from "./browser.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
 import { startTestConsole } from "./console-fixture.js";
@@ -71,15 +72,7 @@ describe("the web console in Chromium, on an embedded cluster running real Spark
     await ensureSparkServiceAccount(cluster.kc, NS);
     agent = await startAgent({
       stateDir: cluster.stateDir,
-      nodePools: [
-        {
-          name: "pool",
-          count: 1,
-          capacity: { cpu: "8", memory: "32Gi", pods: "110", "ephemeral-storage": "100Gi" },
-          labels: {},
-          taints: [],
-        },
-      ],
+      nodePools: onePool("8", "32Gi"),
     });
     operator = await startTestOperator(cluster.kc, NS);
     server = await (await startTestConsole(cluster.kc, NS)).server;

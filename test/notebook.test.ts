@@ -23,6 +23,7 @@ import { examplesSourceDir } from "../src/local/provision/examples.js";
 import { requireToolset } from "../src/local/provision/index.js";
 import { ensureNotebook, type NotebookInstall } from "../src/local/provision/notebook.js";
 import type { RunningOperator } from "../src/operator/operator.js";
+import { onePool } from "./agent-helpers.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
 import { startTestOperator } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
@@ -68,15 +69,7 @@ describe("sparkplane notebook: JupyterLab on a SparkConnect session", { timeout:
     cluster = await privateCluster();
     agent = await startAgent({
       stateDir: cluster.stateDir,
-      nodePools: [
-        {
-          name: "pool",
-          count: 1,
-          capacity: { cpu: "8", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" },
-          labels: {},
-          taints: [],
-        },
-      ],
+      nodePools: onePool("8", "16Gi"),
     });
     operator = await startTestOperator(cluster.kc, NS);
     core = cluster.kc.makeApiClient(CoreV1Api);

@@ -20,6 +20,7 @@ import { ensureConnectClient } from "../src/local/provision/connect-client.js";
 import { findToolset, requireToolset } from "../src/local/provision/index.js";
 import { ensureSparkServiceAccount } from "../src/local/spark-rbac.js";
 import type { RunningOperator } from "../src/operator/operator.js";
+import { onePool } from "./agent-helpers.js";
 import { down, privateCluster, type TestCluster } from "./cluster.js";
 import { startTestConsole } from "./console-fixture.js";
 import { KUBEFLOW_CREATE, kubeflowPython, sdkPod } from "./kubeflow-sdk.js";
@@ -127,15 +128,7 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
     await ensureSparkServiceAccount(cluster.kc, NS);
     agent = await startAgent({
       stateDir: cluster.stateDir,
-      nodePools: [
-        {
-          name: "pool",
-          count: 1,
-          capacity: { cpu: "8", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" },
-          labels: {},
-          taints: [],
-        },
-      ],
+      nodePools: onePool("8", "16Gi"),
     });
     operator = await startTestOperator(cluster.kc, NS);
     core = cluster.kc.makeApiClient(CoreV1Api);
