@@ -42,6 +42,16 @@ function sparkTask(name: string, parameters: Record<string, string>, extra: obje
   };
 }
 
+/** A Workflow of ours: the test's ServiceAccount, entrypoint `main`, these templates. */
+function workflow(generateName: string, templates: object[]) {
+  return {
+    apiVersion: `${ArgoApi.group}/${ArgoApi.version}`,
+    kind: "Workflow",
+    metadata: { generateName },
+    spec: { serviceAccountName: "argo-workflow", entrypoint: "main", templates },
+  };
+}
+
 describe("Argo Workflows driving SparkApplications (up --with argo, agent, operator, real Spark)", {
   timeout: 3_600_000,
 }, () => {
@@ -134,74 +144,58 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
   });
 
   test("a script step (Python) runs as a local process; its result feeds the next step", async () => {
-    const wf = await argo.create(ArgoApi.workflows, {
-      apiVersion: `${ArgoApi.group}/${ArgoApi.version}`,
-      kind: "Workflow",
-      metadata: { generateName: "script-" },
-      spec: {
-        serviceAccountName: "argo-workflow",
-        entrypoint: "main",
-        templates: [
-          {
-            name: "main",
-            steps: [
-              [{ name: "calc", template: "calc" }],
-              [
-                {
-                  name: "check",
-                  template: "check",
-                  arguments: { parameters: [{ name: "v", value: "{{steps.calc.outputs.result}}" }] },
-                },
-              ],
+    const wf = await argo.create(
+      ArgoApi.workflows,
+      workflow("script-", [
+        {
+          name: "main",
+          steps: [
+            [{ name: "calc", template: "calc" }],
+            [
+              {
+                name: "check",
+                template: "check",
+                arguments: { parameters: [{ name: "v", value: "{{steps.calc.outputs.result}}" }] },
+              },
             ],
+          ],
+        },
+        {
+          name: "calc",
+          script: {
+            image: "python:3.12-alpine",
+            command: ["python3"],
+            source: "import math\nprint(math.prod([6, 7]))\n",
           },
-          {
-            name: "calc",
-            script: {
-              image: "python:3.12-alpine",
-              command: ["python3"],
-              source: "import math\nprint(math.prod([6, 7]))\n",
-            },
-          },
-          {
-            name: "check",
-            inputs: { parameters: [{ name: "v" }] },
-            container: { image: "busybox", command: ["sh", "-c", 'test "{{inputs.parameters.v}}" = 42'] },
-          },
-        ],
-      },
-    });
+        },
+        {
+          name: "check",
+          inputs: { parameters: [{ name: "v" }] },
+          container: { image: "busybox", command: ["sh", "-c", 'test "{{inputs.parameters.v}}" = 42'] },
+        },
+      ]),
+    );
     const done = await argo.finished(wf.metadata.name);
     assert.equal(done.status?.phase, "Succeeded", summary(done));
     assert.equal(taskNode(done, "calc").outputs?.result, "42");
   });
 
   test("a failing Spark step fails the workflow, and the Spark exception is the failed node's message", async () => {
-    const wf = await argo.create(ArgoApi.workflows, {
-      apiVersion: `${ArgoApi.group}/${ArgoApi.version}`,
-      kind: "Workflow",
-      metadata: { generateName: "spark-fails-" },
-      spec: {
-        serviceAccountName: "argo-workflow",
-        entrypoint: "main",
-        templates: [
-          {
-            name: "main",
-            dag: {
-              tasks: [
-                sparkTask("ok", {}),
-                sparkTask(
-                  "boom",
-                  { "main-class": "io.sparkplane.examples.FailOnPurpose" },
-                  { depends: "ok" },
-                ),
-                sparkTask("never", {}, { depends: "boom" }),
-              ],
-            },
+    const wf = await argo.create(
+      ArgoApi.workflows,
+      workflow("spark-fails-", [
+        {
+          name: "main",
+          dag: {
+            tasks: [
+              sparkTask("ok", {}),
+              sparkTask("boom", { "main-class": "io.sparkplane.examples.FailOnPurpose" }, { depends: "ok" }),
+              sparkTask("never", {}, { depends: "boom" }),
+            ],
           },
-        ],
-      },
-    });
+        },
+      ]),
+    );
     const done = await argo.finished(wf.metadata.name);
     assert.equal(done.status?.phase, "Failed", summary(done));
     const failedPods = Object.values(done.status?.nodes ?? {}).filter(
@@ -225,28 +219,22 @@ describe("Argo Workflows driving SparkApplications (up --with argo, agent, opera
   test("a retry policy re-runs only the failed step: a new SparkApplication for it, none for the step before", async () => {
     const failFirst =
       "{{=asInt(retries) == 0 ? 'io.sparkplane.examples.FailOnPurpose' : 'io.sparkplane.examples.JavaSparkPi'}}";
-    const wf = await argo.create(ArgoApi.workflows, {
-      apiVersion: `${ArgoApi.group}/${ArgoApi.version}`,
-      kind: "Workflow",
-      metadata: { generateName: "spark-retry-" },
-      spec: {
-        serviceAccountName: "argo-workflow",
-        entrypoint: "main",
-        templates: [
-          {
-            name: "main",
-            dag: {
-              tasks: [sparkTask("before", {}), { name: "flaky", template: "flaky", depends: "before" }],
-            },
+    const wf = await argo.create(
+      ArgoApi.workflows,
+      workflow("spark-retry-", [
+        {
+          name: "main",
+          dag: {
+            tasks: [sparkTask("before", {}), { name: "flaky", template: "flaky", depends: "before" }],
           },
-          {
-            name: "flaky",
-            retryStrategy: { limit: 1, retryPolicy: "Always" },
-            steps: [[sparkTask("flaky", { "main-class": failFirst })]],
-          },
-        ],
-      },
-    });
+        },
+        {
+          name: "flaky",
+          retryStrategy: { limit: 1, retryPolicy: "Always" },
+          steps: [[sparkTask("flaky", { "main-class": failFirst })]],
+        },
+      ]),
+    );
     const done = await argo.finished(wf.metadata.name);
     assert.equal(done.status?.phase, "Succeeded", summary(done));
     const apps = await argo.sparkApps(wf.metadata.name);

@@ -1,13 +1,7 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  loadAllYaml,
-} from "@kubernetes/client-node";
-import { createIfAbsent } from "../kube/retry.js";
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { examplesSourceDir } from "./provision/examples.js";
+import { createInNamespace, yamlDocs } from "./yaml-objects.js";
 
 /**
  * Creates (if absent) a ServiceAccount for Spark drivers (`spark` by default) and its Role/RoleBinding, from
@@ -18,23 +12,12 @@ export async function ensureSparkServiceAccount(
   namespace: string,
   account = "spark",
 ): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
-  const docs = loadAllYaml(
-    readFileSync(join(examplesSourceDir(), "spark-rbac.yaml"), "utf8"),
-  ) as KubernetesObject[];
-  for (const doc of docs) {
-    const renamed = account === "spark" ? doc : renameAccount(doc, account);
-    const obj = { ...renamed, metadata: { ...renamed.metadata, namespace } };
-    await createIfAbsent(
-      () => api.create(obj),
-      () =>
-        api.read({
-          apiVersion: obj.apiVersion,
-          kind: obj.kind,
-          metadata: { name: obj.metadata.name!, namespace },
-        }),
-    );
-  }
+  const docs = yamlDocs(join(examplesSourceDir(), "spark-rbac.yaml"));
+  await createInNamespace(
+    kc,
+    docs.map((d) => (account === "spark" ? d : renameAccount(d, account))),
+    namespace,
+  );
 }
 
 function renameAccount(doc: KubernetesObject, account: string): KubernetesObject {

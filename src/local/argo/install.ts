@@ -1,25 +1,12 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  CoreV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  loadAllYaml,
-  type V1CustomResourceDefinition,
-} from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig, type V1CustomResourceDefinition } from "@kubernetes/client-node";
 import { ensureCustomResourceDefinitions } from "../../kube/crds.js";
 import { createIfAbsent, isNotFound } from "../../kube/retry.js";
 import type { ArgoInstall } from "../provision/argo.js";
 import { examplesSourceDir } from "../provision/examples.js";
+import { createInNamespace, yamlDocs } from "../yaml-objects.js";
 import { ARGO_NAMESPACE, CONTROLLER_CONFIGMAP } from "./constants.js";
 import { controllerConfigData } from "./controller.js";
-
-function yamlDocs(file: string): KubernetesObject[] {
-  return (loadAllYaml(readFileSync(file, "utf8")) as (KubernetesObject | null)[]).filter(
-    (d): d is KubernetesObject => Boolean(d?.kind),
-  );
-}
 
 /** Argo's CRDs of the provisioned release (copied from its module source at provision time). */
 export function argoCrds(argo: Pick<ArgoInstall, "crdFiles">): V1CustomResourceDefinition[] {
@@ -61,21 +48,9 @@ export async function ensureWorkflowServiceAccount(
   argo: Pick<ArgoInstall, "executorRole">,
   namespace: string,
 ): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
   const docs = [
     ...yamlDocs(argo.executorRole),
     ...yamlDocs(join(examplesSourceDir(), "workflows", "workflow-rbac.yaml")),
   ];
-  for (const doc of docs) {
-    const obj = { ...doc, metadata: { ...doc.metadata, namespace } };
-    await createIfAbsent(
-      () => api.create(obj),
-      () =>
-        api.read({
-          apiVersion: obj.apiVersion,
-          kind: obj.kind,
-          metadata: { name: obj.metadata.name!, namespace },
-        }),
-    );
-  }
+  await createInNamespace(kc, docs, namespace);
 }

@@ -13,10 +13,15 @@ import type { KubeLog } from "../../../kube/log.js";
 
 /** How long a node that refused is not asked again. */
 const REFUSED_BACKOFF_MS = 5 * 60_000;
+/**
+ * How long a pod's reading is kept after its node last listed it: a summary lists every pod of the node, not
+ * only Spark's, and a pod whose cost is never written (its app deleted first) is not forgotten otherwise.
+ */
+const READING_TTL_MS = 10 * 60_000;
 
 export class NodeUsage {
-  /** pod uid -> CPU core-seconds, the highest reading so far. */
-  private readonly used = new Map<string, number>();
+  /** pod uid -> CPU core-seconds (the highest reading so far) and when its node last listed it. */
+  private readonly used = new Map<string, { seconds: number; at: number }>();
   private readonly refused = new Map<string, number>();
   private timer?: NodeJS.Timeout;
 
@@ -36,8 +41,10 @@ export class NodeUsage {
       const at = this.address(node);
       if (!at) throw new Error(`node ${node} has no address or kubelet port in its status`);
       const summary = await kubeletGet<NodeSummary>(this.kc, at, "/stats/summary");
+      const now = this.now();
       for (const [uid, seconds] of usedCpuByPod(summary ?? {}))
-        this.used.set(uid, Math.max(seconds, this.used.get(uid) ?? 0));
+        this.used.set(uid, { seconds: Math.max(seconds, this.used.get(uid)?.seconds ?? 0), at: now });
+      for (const [uid, r] of this.used) if (now - r.at > READING_TTL_MS) this.used.delete(uid);
       this.refused.delete(node);
       return true;
     } catch (err) {
@@ -60,7 +67,7 @@ export class NodeUsage {
   }
 
   usedCpuSeconds(uid: string | undefined): number | undefined {
-    return uid === undefined ? undefined : this.used.get(uid);
+    return uid === undefined ? undefined : this.used.get(uid)?.seconds;
   }
 
   forget(uid: string | undefined): void {
