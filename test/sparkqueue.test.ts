@@ -1,6 +1,7 @@
 /**
  * SparkQueue admission against the real API server: the operator in this process creates queued drivers
- * gated, the queue controller removes the gate of one whole app at a time within the quota, this test plays
+ * gated (or, when the queue takes the app at once, admits it at submission, ungated), the queue controller
+ * removes the gate of one whole app at a time within the quota, this test plays
  * the kubelet (pod phases), and a restarted operator never admits over the quota.
  */
 import assert from "node:assert/strict";
@@ -69,6 +70,15 @@ describe("SparkQueue: gang admission through the driver's scheduling gate", { ti
     return { pods, admitted };
   };
 
+  const admittedMessage = (app: string) =>
+    h.until(`${app}'s admission event`, async () => {
+      const list = await h.core.listNamespacedEvent({
+        namespace: h.ns,
+        fieldSelector: `involvedObject.name=${app},reason=SparkQueueAdmitted`,
+      });
+      return list.items[0]?.message;
+    });
+
   it("three apps of 2 CPU in a quota of 3 CPU run one at a time, in order, each admitted once", async () => {
     const withQueue = { batchSchedulerOptions: { queue } };
     for (const name of ["q1", "q2", "q3"]) {
@@ -100,6 +110,9 @@ describe("SparkQueue: gang admission through the driver's scheduling gate", { ti
         });
         assert.ok(events.includes("Normal/SparkQueueWaiting"));
         assert.ok((await h.events("q1")).includes("Normal/SparkQueueAdmitted"));
+        // Nothing waited ahead of q1 and it fitted: admitted as it was submitted, its driver never gated.
+        assert.match(await admittedMessage("q1"), /^admitted by queue .*: 2 CPU .* at submission$/);
+        assert.ok(admitted.every((p) => !p.spec?.schedulingGates?.length));
         const waitingPod = await h.until("q2's driver says why it waits", async () => {
           const pod = (await drivers()).find((p) => p.metadata?.labels?.[OperatorLabel.AppName] === "q2");
           return pod?.status?.conditions?.find((c) => c.type === QUEUE_CONDITION) ? pod : undefined;
@@ -111,6 +124,12 @@ describe("SparkQueue: gang admission through the driver's scheduling gate", { ti
       // A second look a moment later: nothing else slipped in.
       await new Promise((r) => setTimeout(r, 300));
       await admittedNow();
+      if (round > 0)
+        assert.match(
+          await admittedMessage(order[round]!),
+          /^admitted by queue .* executors$/,
+          "after waiting, gated",
+        );
       await h.setPodPhase(pod.metadata!.name!, "Succeeded");
     }
     assert.deepEqual(order, ["q1", "q2", "q3"]);

@@ -4,6 +4,8 @@ import type { KubeHttp, WatchHandle } from "./kube-http.js";
 export interface DriverPodWatch {
   /** App name -> when its first driver pod's ADDED event (or, `ungated`, the event without gates) arrived (performance.now()). */
   readonly seenAt: Map<string, number>;
+  /** With `ungated`: app name -> when its driver pod was first seen still gated (performance.now()). */
+  readonly gatedAt: Map<string, number>;
   /** Resolves once driver pods of `expected` apps were seen. */
   readonly allSeen: Promise<void>;
   stop(): Promise<void>;
@@ -28,6 +30,7 @@ export async function watchDriverPods(
     `${podsPath}?labelSelector=${selector}&limit=1`,
   );
   const seenAt = new Map<string, number>();
+  const gatedAt = new Map<string, number>();
   let resolveAll: () => void = () => {};
   const allSeen = new Promise<void>((resolve) => {
     resolveAll = resolve;
@@ -39,8 +42,10 @@ export async function watchDriverPods(
       spec?: { schedulingGates?: unknown[] };
     };
     if (o.metadata?.resourceVersion) lastRv = o.metadata.resourceVersion;
-    if (ungated ? type === "DELETED" || (o.spec?.schedulingGates?.length ?? 0) > 0 : type !== "ADDED") return;
     const app = o.metadata?.labels?.[OperatorLabel.AppName];
+    const gated = (o.spec?.schedulingGates?.length ?? 0) > 0;
+    if (ungated && gated && app && type !== "DELETED" && !gatedAt.has(app)) gatedAt.set(app, at);
+    if (ungated ? type === "DELETED" || gated : type !== "ADDED") return;
     if (app && !seenAt.has(app)) {
       seenAt.set(app, at);
       if (seenAt.size >= expected) resolveAll();
@@ -59,6 +64,7 @@ export async function watchDriverPods(
   })();
   return {
     seenAt,
+    gatedAt,
     allSeen,
     async stop() {
       watching = false;

@@ -17,6 +17,14 @@ export function formatResult(r: SubmitBenchResult): string {
       `  ${run.queue ? "admitted drivers      " : "driver pods           "} ${run.appsWithDriverPod}/${run.apps} in ${run.burstSeconds} s (creates took ${run.createSeconds} s, ${run.createErrors} errors)`,
       `  throughput             ${run.throughputAppsPerSec} apps/s (peak 5 s window ${run.peakThroughput5sAppsPerSec})`,
       `  latency (ms)           p50 ${run.latencyMs.p50}  p95 ${run.latencyMs.p95}  p99 ${run.latencyMs.p99}  max ${run.latencyMs.max}`,
+      ...(run.admissionMs
+        ? [
+            `  admission              ${run.admittedAtSubmission} at submission (created ungated), ${run.admissionMs.count} through the gate` +
+              (run.admissionMs.count > 0
+                ? `: p50 ${run.admissionMs.p50}  p95 ${run.admissionMs.p95}  p99 ${run.admissionMs.p99}  max ${run.admissionMs.max} ms (gated driver pod -> gate removed)`
+                : ""),
+          ]
+        : []),
       `  operator CPU           ${run.operatorCpuSeconds} s (${run.operatorCpuMsPerApp} ms/app; start-up ${run.operatorStartupCpuSeconds} s)`,
       `  operator memory        peak RSS ${run.operatorPeakRssMB} MB (with children ${run.operatorTreePeakRssMB} MB), after settling ${run.operatorRssAfterSettleMB} MB (heap ${run.operatorHeapUsedAfterSettleMB} MB)`,
       `  API requests           ${run.apiRequestsPerApp} per app by the operator; all clients per app: ${Object.entries(

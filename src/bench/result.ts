@@ -67,6 +67,10 @@ export interface RunResult {
   latencyMs: LatencySummary;
   /** Create request sent -> driver pod ADDED received (ms). */
   latencyFromRequestMs: LatencySummary;
+  /** Through a queue: the admission alone, gated driver pod seen -> its gate removal seen (ms). */
+  admissionMs?: LatencySummary;
+  /** Through a queue: drivers created ungated, the queue having admitted their app at its submission. */
+  admittedAtSubmission?: number;
   /** Duration of the bench's create requests (ms). */
   createRequestMs: LatencySummary;
   /** Operator CPU (user + system, plus its reaped children: the spark-submit JVMs), first create -> settled. */

@@ -356,11 +356,14 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     }
     const latencies: number[] = [];
     const fromRequest: number[] = [];
+    const admission: number[] = [];
     for (let i = 0; i < apps; i++) {
       const at = podAt.get(nameOf(i));
       if (at === undefined || createdAt[i] === undefined) continue;
       latencies.push(at - (createdAt[i] as number));
       fromRequest.push(at - (sentAt[i] as number));
+      const gated = pods.gatedAt.get(nameOf(i));
+      if (gated !== undefined) admission.push(at - gated);
     }
     const createDurations = createdAt.map((c, i) => c - (sentAt[i] as number)).filter(Number.isFinite);
     const histMean = (name: string, scale = 1) => {
@@ -400,6 +403,9 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
       createErrors,
       latencyMs: summarize(latencies),
       latencyFromRequestMs: summarize(fromRequest),
+      ...(opts.queue
+        ? { admissionMs: summarize(admission), admittedAtSubmission: podAt.size - admission.length }
+        : {}),
       createRequestMs: summarize(createDurations),
       operatorCpuSeconds: round(cpuAll, 2),
       operatorCpuSecondsSelf: round(cpuSelf, 2),

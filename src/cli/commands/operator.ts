@@ -21,6 +21,7 @@ interface OperatorFlags {
   metricsJobStartLatencyBuckets?: string;
   installCrds: boolean;
   queueCapacityCheck: boolean;
+  queueAdmitAtSubmission: boolean;
   resyncSeconds: number;
   nodeStatsInterval: number;
   sparkSubmitTimeoutSeconds: number;
@@ -94,6 +95,10 @@ export function registerOperator(program: Command): void {
       "SparkQueues admit within their quotas only, without checking that the nodes' allocatable takes the app",
     )
     .option(
+      "--no-queue-admit-at-submission",
+      "create every queued driver gated, even when its queue would admit it at once (then the gate is removed)",
+    )
+    .option(
       "--resync-seconds <s>",
       "re-deliver every cached object this often",
       positiveInt("--resync-seconds"),
@@ -158,6 +163,7 @@ export function registerOperator(program: Command): void {
         metrics,
         installCrds: flags.installCrds,
         queueCapacityCheck: flags.queueCapacityCheck,
+        queueAdmitAtSubmission: flags.queueAdmitAtSubmission,
         resyncMs: flags.resyncSeconds * 1000,
         nodeStatsIntervalMs: flags.nodeStatsInterval * 1000,
         logLevel: flags.logLevel,

@@ -9,6 +9,7 @@ import { API_VERSION, OperatorLabel, SparkApplicationNames } from "../../api/v1b
 import { type SharedInformer, stripBookkeeping } from "../../kube/informer.js";
 import type { InformerSpec } from "../../kube/informer-registry.js";
 import { Resources, type ResourceType } from "../../kube/resource.js";
+import { labelIndex } from "../../kube/store.js";
 
 export const SPARK_APPLICATION_RESOURCE: ResourceType = {
   apiVersion: API_VERSION,
@@ -71,6 +72,10 @@ export const SPARK_PODS: InformerSpec = {
   labelSelector: "spark-role",
   transform: withoutSpec,
 };
+
+/** An index of SPARK_PODS shared by its readers: Spark pods by their app's name (the operator's label). */
+export const PODS_BY_APP = "app";
+export const podsByApp = labelIndex<KubernetesObject>(OperatorLabel.AppName);
 
 /** The Services the operator made for apps (the UI Service): whether one exists, and its cluster IP. */
 export const SPARK_APP_SERVICES: InformerSpec = {

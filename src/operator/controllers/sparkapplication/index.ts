@@ -11,7 +11,14 @@ import { ControllerName } from "../../metrics/names.js";
 import { NativeSubmitter } from "../../submitters/native.js";
 import { type SparkSubmitOptions, SparkSubmitSubmitter } from "../../submitters/spark-submit.js";
 import type { Submitter } from "../../submitters/submitter.js";
-import { listerOf, SPARK_APP_SERVICES, SPARK_APPLICATIONS, SPARK_PODS } from "../caches.js";
+import {
+  listerOf,
+  PODS_BY_APP,
+  podsByApp,
+  SPARK_APP_SERVICES,
+  SPARK_APPLICATIONS,
+  SPARK_PODS,
+} from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import {
@@ -33,10 +40,10 @@ export interface SparkApplicationControllerOptions extends ControllerOptions {
 }
 
 const NAME = ControllerName.SparkApplication;
-const APP_INDEX = "app";
+const APP_INDEX = PODS_BY_APP;
 const APP_ID_INDEX = "appId";
 const podIndexers = {
-  [APP_INDEX]: labelIndex<KubernetesObject>(OperatorLabel.AppName),
+  [APP_INDEX]: podsByApp,
   [APP_ID_INDEX]: labelIndex<KubernetesObject>("spark-app-selector"),
 };
 

@@ -1,9 +1,9 @@
 /**
- * The SparkQueue controller's act layer. One reconcile decides for every queue at once (the cluster's
- * capacity is shared between queues): gather the queues, the driver pods of queued apps and the nodes from
- * the caches, decide, remove the queue gate of each admitted driver (a merge patch with the pod's
- * resourceVersion: a stale cache gets a 409, never an admission over quota), write each queue's status and
- * tell each app why it waits.
+ * The SparkQueue controller's act layer. Informer events mark the driver pods and apps they touch; a pass
+ * brings those into the book (the running and waiting apps with running totals, kept between passes),
+ * decides over the waiting apps for every queue at once (the cluster's capacity is shared between queues),
+ * removes the queue gate of each admitted driver (a merge patch with the pod's resourceVersion: a stale
+ * cache gets a 409, never an admission over quota), writes each queue's status and tells each app why it waits.
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { parseKubernetesQuantity } from "../../../api/quantity.js";
@@ -16,6 +16,7 @@ import {
 import type { QueuedAppStatus, SparkQueue, SparkQueueStatus } from "../../../api/sparkplane/sparkqueue.js";
 import { OperatorLabel } from "../../../api/v1beta2/constants.js";
 import { type AppDemand, appDemand } from "../../../api/v1beta2/demand.js";
+import { driverPodName } from "../../../api/v1beta2/derived-names.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import type { EventRecorder } from "../../../kube/events.js";
 import { type JsonClient, MERGE_PATCH, namespacedPath } from "../../../kube/json-client.js";
@@ -24,6 +25,7 @@ import { isConflict, isNotFound } from "../../../kube/retry.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import { SparkLabel, SparkRole } from "../../../spark/constants.js";
 import { mapLimit } from "../../../util/map-limit.js";
+import { AdmissionBook } from "./book.js";
 import {
   type AdmissionDecision,
   type ClusterCapacity,
@@ -46,49 +48,131 @@ interface CachedNode extends KubernetesObject {
 export interface SparkQueueControllerDeps {
   json: JsonClient;
   queues: () => SparkQueue[];
-  driverPods: () => CachedPod[];
+  pod: (namespace: string, name: string) => CachedPod | undefined;
+  /** The Spark pods labelled with an app's name, in its namespace. */
+  podsOfApp: (namespace: string, app: string) => CachedPod[];
   app: (namespace: string, name: string) => SparkApplication | undefined;
   /** Undefined: admission does not check the cluster's capacity. */
   nodes?: () => CachedNode[];
   events: EventRecorder;
   log: KubeLog;
   now?: () => number;
+  /** The least time between two rounds of status writes (default 1 s): statuses trail admissions a little. */
+  statusIntervalMs?: number;
 }
 
 /** The one key: every reconcile decides for all queues. */
 export const ALL_QUEUES = "*";
 const STATUS_LIST_LIMIT = 100;
 const ADMIT_CONCURRENCY = 16;
+const STATUS_INTERVAL_MS = 1000;
+const RESERVATION_TTL_MS = 120_000;
 const STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 const MIB = 1024 * 1024;
 
-interface Candidate extends QueuedApp {
-  pod: CachedPod;
-  app: SparkApplication;
+/** A queued app as its driver pod (namespace/name, uid) shows it. */
+interface Entry extends QueuedApp {
+  pod: string;
+  uid: string;
+}
+
+const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? "default"}/${o.metadata?.name ?? ""}`;
+
+function splitKey(key: string): [string, string] {
+  const slash = key.indexOf("/");
+  return [key.slice(0, slash), key.slice(slash + 1)];
 }
 
 export class SparkQueueController {
-  /** Driver pods this process ungated that the cache still shows gated (uid). */
-  private readonly ungated = new Set<string>();
+  private readonly book = new AdmissionBook();
+  /** Driver pods (namespace/name) and apps changed since the last pass. */
+  private readonly dirtyPods = new Set<string>();
+  private readonly dirtyApps = new Set<string>();
+  /** Driver pods this process ungated that the cache may still show gated: pod -> uid. */
+  private readonly ungated = new Map<string, string>();
   /** The last wait reason told to each app (namespace/name), so events go out on change only. */
   private readonly told = new Map<string, string>();
   private readonly demands = new Map<
     string,
     { generation: number | undefined; demand: AppDemand | undefined }
   >();
-
   /**
-   * Each driver pod's candidate as last built, reused while the cached pod and app objects are the same
-   * (an informer replaces an object on every change): a pass over thousands of drivers allocates little.
+   * Apps admitted at their submission, by driver pod, until the cache shows the pod (or they expire): they
+   * count against their queue meanwhile, so no pass gives their share away.
    */
-  private readonly candidates = new Map<
-    string,
-    { pod: CachedPod; app: SparkApplication; gated: boolean; candidate: Candidate | undefined }
-  >();
-
+  private readonly reservations = new Map<string, { entry: Entry; at: number }>();
+  /** Whether this process decides (its workers run): only then may a submission be admitted on the spot. */
+  private active = false;
+  private capacity: ClusterCapacity | undefined;
   private statusWrites: Promise<unknown> | undefined;
+  private lastStatusAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly d: SparkQueueControllerDeps) {}
+
+  /** A driver pod was added, changed in a way that matters, or deleted. */
+  podChanged(pod: KubernetesObject): void {
+    this.dirtyPods.add(keyOf(pod));
+  }
+
+  /** An app was added, changed its spec, or was deleted: its driver pods are looked at again. */
+  appChanged(app: KubernetesObject): void {
+    this.dirtyApps.add(keyOf(app));
+  }
+
+  nodesChanged(): void {
+    this.capacity = undefined;
+  }
+
+  setActive(active: boolean): void {
+    this.active = active;
+  }
+
+  /**
+   * Whether a run about to be submitted is admitted now, so its driver pod is created without the queue
+   * gate (no gate to remove, no second pod write). The same decision as a pass, over the waiting apps plus
+   * this one; when it is admitted it is reserved under its driver pod at once, since submissions and passes
+   * interleave. False leaves the run to the gate and the passes: no live pod of that name may exist (its
+   * own gate governs), and a priority class (the pod's priority is not known yet) only while apps wait.
+   */
+  admitAtSubmission(app: SparkApplication): boolean {
+    if (!this.active) return false;
+    const queue = queueOf(app);
+    const demand = queue ? this.demandOf(app) : undefined;
+    if (!queue || !demand) return false;
+    const namespace = app.metadata.namespace ?? "default";
+    const podName = driverPodName(app.metadata.name ?? "", app.spec);
+    const live = this.d.pod(namespace, podName);
+    if (live && !live.metadata?.deletionTimestamp && !podEnded(live)) return false;
+    this.refresh();
+    const pod = `${namespace}/${podName}`;
+    if (this.reservations.delete(pod)) this.book.set(pod, undefined);
+    const waiting = this.book.waiting();
+    const priorityClass =
+      app.spec.driver.priorityClassName ?? app.spec.batchSchedulerOptions?.priorityClassName;
+    if (waiting.length > 0 && priorityClass) return false;
+    const entry: Entry = {
+      key: `${namespace}/${app.metadata.name}`,
+      queue,
+      demand,
+      priority: 0,
+      since: new Date(this.now()).toISOString(),
+      admitted: false,
+      pod,
+      uid: "",
+    };
+    const decision = this.decide([...waiting, entry]);
+    if (!decision.admit.includes(entry)) return false;
+    const admitted = { ...entry, admitted: true };
+    this.reservations.set(pod, { entry: admitted, at: this.now() });
+    this.book.set(pod, admitted);
+    this.told.delete(entry.key);
+    this.d.events.event(app, "Normal", QueueEventReason.Admitted, `${admittedMessage(entry)} at submission`);
+    return true;
+  }
+
+  forget(key: string): void {
+    this.told.delete(key);
+  }
 
   /** Waits for status writes in flight (on stop). */
   async flush(): Promise<void> {
@@ -96,86 +180,87 @@ export class SparkQueueController {
   }
 
   async reconcile(_key: string): Promise<ReconcileResult | undefined> {
+    this.expireReservations();
+    this.refresh();
     const queues = this.d.queues();
-    const candidates = this.gather();
-    const decision = decideAdmission({
+    const decision = this.decide(this.book.waiting(), queues);
+    // Admissions are independent pod patches: sent together, a burst costs one round trip, not one each.
+    const admitted = await mapLimit(decision.admit, ADMIT_CONCURRENCY, (app) => this.admit(app as Entry));
+    const retry = admitted.includes(false);
+    this.tell(decision);
+    const statusIn = this.writeStatuses(queues, decision);
+    if (retry) return { requeueAfterMs: 200 };
+    return statusIn === undefined ? undefined : { requeueAfterMs: statusIn };
+  }
+
+  private decide(waiting: QueuedApp[], queues = this.d.queues()): AdmissionDecision {
+    return decideAdmission({
       queues: queues.map((q) =>
         queueView(q, (field, value) =>
           this.d.log.warn({ queue: q.metadata.name, field, value }, "not a quantity; counted as 0"),
         ),
       ),
-      apps: candidates,
-      ...(this.d.nodes ? { capacity: clusterCapacity(this.d.nodes()) } : {}),
+      usage: (queue) => this.book.usage(queue),
+      clusterUsage: this.book.clusterUsage(),
+      waiting,
+      ...(this.d.nodes ? { capacity: this.clusterCapacity(this.d.nodes) } : {}),
     });
-    const byKey = new Map(candidates.map((c) => [c.key, c]));
-    // Admissions are independent pod patches: sent together, a burst costs one round trip, not one each.
-    const admitted = await mapLimit(decision.admit, ADMIT_CONCURRENCY, (key) => this.admit(byKey.get(key)!));
-    const retry = admitted.includes(false);
-    this.tell(decision, byKey);
-    // Status writes stay off the admission path: one round of them at a time; a decision made meanwhile is
-    // written by the reconcile after (requeued), so the last status always reaches the server.
-    let statusPending = false;
-    if (this.statusWrites) statusPending = true;
-    else {
-      this.statusWrites = Promise.all(queues.map((q) => this.writeStatus(q, decision)))
-        .catch((err: Error) => this.d.log.warn({ err: err.message }, "cannot write SparkQueue status"))
-        .finally(() => {
-          this.statusWrites = undefined;
-        });
-    }
-    if (retry) return { requeueAfterMs: 200 };
-    return statusPending ? { requeueAfterMs: 500 } : undefined;
   }
 
-  forget(key: string): void {
-    this.told.delete(key);
-  }
-
-  private gather(): Candidate[] {
-    const candidates: Candidate[] = [];
-    const seen = new Set<string>();
-    for (const pod of this.d.driverPods()) {
-      const meta = pod.metadata ?? {};
-      const uid = meta.uid ?? "";
-      seen.add(uid);
-      if (meta.deletionTimestamp || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed")
-        continue;
-      const appName = meta.labels?.[OperatorLabel.AppName];
-      const namespace = meta.namespace ?? "default";
-      const app = appName ? this.d.app(namespace, appName) : undefined;
-      if (!app) continue;
-      const hasGate = hasQueueGate(pod);
-      if (!hasGate) this.ungated.delete(uid);
-      const gated = hasGate && !this.ungated.has(uid);
-      const known = this.candidates.get(uid);
-      if (known && known.pod === pod && known.app === app && known.gated === gated) {
-        if (known.candidate) candidates.push(known.candidate);
-        continue;
+  /** A reservation whose pod never showed (its creation failed) stops holding quota after a while. */
+  private expireReservations(): void {
+    const now = this.now();
+    for (const [pod, r] of this.reservations)
+      if (now - r.at > RESERVATION_TTL_MS) {
+        this.reservations.delete(pod);
+        this.dirtyPods.add(pod);
       }
-      const candidate = this.candidateOf(pod, app, gated);
-      this.candidates.set(uid, { pod, app, gated, candidate });
-      if (candidate) candidates.push(candidate);
-    }
-    for (const uid of this.ungated) if (!seen.has(uid)) this.ungated.delete(uid);
-    if (this.candidates.size > seen.size)
-      for (const uid of this.candidates.keys()) if (!seen.has(uid)) this.candidates.delete(uid);
-    return candidates;
   }
 
-  private candidateOf(pod: CachedPod, app: SparkApplication, gated: boolean): Candidate | undefined {
-    const queue = queueOf(app);
-    const demand = queue ? this.demandOf(app) : undefined;
-    if (!queue || !demand) return undefined;
-    return {
-      key: `${app.metadata.namespace ?? "default"}/${app.metadata.name}`,
+  /** Brings the pods and apps marked since the last pass into the book. */
+  private refresh(): void {
+    for (const key of this.dirtyApps) {
+      const [namespace, name] = splitKey(key);
+      for (const pod of this.d.podsOfApp(namespace, name))
+        if (isDriverPod(pod)) this.dirtyPods.add(keyOf(pod));
+    }
+    this.dirtyApps.clear();
+    for (const key of this.dirtyPods) {
+      const entry = this.entryOf(key);
+      // The pod itself, once seen live, supersedes a reservation made for it at submission.
+      if (entry) this.reservations.delete(key);
+      this.book.set(key, entry ?? this.reservations.get(key)?.entry);
+    }
+    this.dirtyPods.clear();
+  }
+
+  private entryOf(key: string): Entry | undefined {
+    const [namespace, name] = splitKey(key);
+    const pod = this.d.pod(namespace, name);
+    const meta = pod?.metadata;
+    const uid = meta?.uid ?? "";
+    const ended = pod ? podEnded(pod) : false;
+    const gate = pod ? hasQueueGate(pod) : false;
+    if (!gate || this.ungated.get(key) !== uid) this.ungated.delete(key);
+    if (!pod || !isDriverPod(pod) || meta?.deletionTimestamp || ended) return undefined;
+    const appName = meta?.labels?.[OperatorLabel.AppName];
+    const app = appName ? this.d.app(namespace, appName) : undefined;
+    const queue = app ? queueOf(app) : undefined;
+    const demand = app && queue ? this.demandOf(app) : undefined;
+    if (!app || !queue || !demand) return undefined;
+    const entry: Entry = {
+      key: `${namespace}/${app.metadata.name}`,
       queue,
       demand,
       priority: pod.spec?.priority ?? 0,
-      since: String(pod.metadata?.creationTimestamp ?? ""),
-      admitted: !gated,
-      pod,
-      app,
+      since: String(meta?.creationTimestamp ?? ""),
+      admitted: !gate || this.ungated.has(key),
+      pod: key,
+      uid,
     };
+    const known = this.book.get(key) as Entry | undefined;
+    // The same entry object for an unchanged app keeps its place among the queue's running apps.
+    return known && sameEntry(known, entry) ? known : entry;
   }
 
   private demandOf(app: SparkApplication): AppDemand | undefined {
@@ -190,51 +275,60 @@ export class SparkQueueController {
     return demand;
   }
 
+  private clusterCapacity(nodes: () => CachedNode[]): ClusterCapacity {
+    this.capacity ??= clusterCapacity(nodes());
+    return this.capacity;
+  }
+
   /** Removes the queue gate; false when the pod changed under us (the next reconcile decides again). */
-  private async admit(c: Candidate): Promise<boolean> {
-    const meta = c.pod.metadata ?? {};
-    const path = namespacedPath("v1", meta.namespace ?? "default", "pods", meta.name ?? "");
+  private async admit(entry: Entry): Promise<boolean> {
+    const [namespace, name] = splitKey(entry.pod);
+    const pod = this.d.pod(namespace, name);
+    if (!pod || pod.metadata?.uid !== entry.uid) return false;
     const patch = {
-      metadata: { resourceVersion: meta.resourceVersion },
-      spec: { schedulingGates: gatesWithoutQueue(c.pod) },
+      metadata: { resourceVersion: pod.metadata?.resourceVersion },
+      spec: { schedulingGates: gatesWithoutQueue(pod) },
     };
     try {
-      await this.d.json.request("PATCH", path, patch, MERGE_PATCH);
+      await this.d.json.request("PATCH", namespacedPath("v1", namespace, "pods", name), patch, MERGE_PATCH);
     } catch (err) {
       if (isConflict(err) || isNotFound(err)) return false;
       throw err;
     }
-    this.ungated.add(meta.uid ?? "");
-    this.told.delete(c.key);
-    const cpu = `${Number(c.demand.cpu.toFixed(3))} CPU`;
-    this.d.events.event(
-      c.app,
-      "Normal",
-      QueueEventReason.Admitted,
-      `admitted by queue ${c.queue}: ${cpu} and ${memoryText(c.demand.memoryMiB)} for the driver and ${c.demand.executors} executors`,
-    );
+    this.ungated.set(entry.pod, entry.uid);
+    const current = this.book.get(entry.pod) as Entry | undefined;
+    if (current?.uid === entry.uid && !current.admitted)
+      this.book.set(entry.pod, { ...current, admitted: true });
+    this.told.delete(entry.key);
+    const app = this.d.app(namespace, splitKey(entry.key)[1]);
+    if (app) this.d.events.event(app, "Normal", QueueEventReason.Admitted, admittedMessage(entry));
     return true;
   }
 
-  private tell(decision: AdmissionDecision, byKey: Map<string, Candidate>): void {
+  private tell(decision: AdmissionDecision): void {
+    const orphans = new Set(decision.orphans);
     const waiting = [...decision.orphans, ...[...decision.queues.values()].flatMap((q) => q.waiting)];
     for (const w of waiting) {
-      const candidate = byKey.get(w.app.key)!;
+      const entry = w.app as Entry;
       const message = waitMessage(w);
-      if (this.told.get(w.app.key) === message) continue;
-      this.told.set(w.app.key, message);
-      const reason = decision.orphans.includes(w)
+      if (this.told.get(entry.key) === message) continue;
+      const [namespace, name] = splitKey(entry.key);
+      const app = this.d.app(namespace, name);
+      const pod = this.d.pod(...splitKey(entry.pod));
+      if (!app || !pod) continue;
+      this.told.set(entry.key, message);
+      const reason = orphans.has(w)
         ? QueueEventReason.QueueNotFound
         : w.neverFits
           ? QueueEventReason.Refused
           : QueueEventReason.Waiting;
       this.d.events.event(
-        candidate.app,
+        app,
         w.neverFits || reason === QueueEventReason.QueueNotFound ? "Warning" : "Normal",
         reason,
         message,
       );
-      void this.markPod(candidate.pod, reason, message);
+      void this.markPod(pod, reason, message);
     }
   }
 
@@ -247,7 +341,7 @@ export class SparkQueueController {
       status: "False",
       reason,
       message,
-      lastTransitionTime: new Date(this.d.now?.() ?? Date.now()).toISOString().replace(/\.\d+Z$/, "Z"),
+      lastTransitionTime: new Date(this.now()).toISOString().replace(/\.\d+Z$/, "Z"),
     };
     try {
       await this.d.json.request(
@@ -262,24 +356,57 @@ export class SparkQueueController {
     }
   }
 
-  private async writeStatus(queue: SparkQueue, decision: AdmissionDecision): Promise<void> {
+  private now(): number {
+    return this.d.now?.() ?? Date.now();
+  }
+
+  /**
+   * Writes the statuses that changed, off the admission path and at most one round per status interval; a
+   * change made meanwhile is written by a later pass (the returned delay, ms), so the last status always
+   * reaches the server. Undefined: nothing left to write.
+   */
+  private writeStatuses(queues: SparkQueue[], decision: AdmissionDecision): number | undefined {
+    const changed: [SparkQueue, SparkQueueStatus][] = [];
+    for (const queue of queues) {
+      const status = this.statusOf(queue, decision);
+      if (status) changed.push([queue, status]);
+    }
+    if (changed.length === 0) return undefined;
+    const wait = this.lastStatusAt + (this.d.statusIntervalMs ?? STATUS_INTERVAL_MS) - this.now();
+    if (this.statusWrites || wait > 0) return Math.max(wait, 100);
+    this.lastStatusAt = this.now();
+    this.statusWrites = Promise.all(changed.map(([queue, status]) => this.writeStatus(queue, status)))
+      .catch((err: Error) => this.d.log.warn({ err: err.message }, "cannot write SparkQueue status"))
+      .finally(() => {
+        this.statusWrites = undefined;
+      });
+    return undefined;
+  }
+
+  /** The queue's status as the book and the decision have it; undefined when the cached one says the same. */
+  private statusOf(queue: SparkQueue, decision: AdmissionDecision): SparkQueueStatus | undefined {
     const name = queue.metadata.name ?? "";
-    const summary = decision.queues.get(name);
-    if (!summary) return;
+    const waiting = decision.queues.get(name)?.waiting;
+    if (!waiting) return undefined;
+    const usage = this.book.usage(name);
     const status: SparkQueueStatus = {
-      running: summary.running.length,
-      waiting: summary.waiting.length,
-      used: { cpu: cpuText(summary.usedCpu), memory: memoryQuantity(summary.usedMemoryMiB) },
-      runningApplications: summary.running.slice(0, STATUS_LIST_LIMIT).map((a) => appStatus(a)),
-      waitingApplications: summary.waiting.slice(0, STATUS_LIST_LIMIT).map((w) => ({
+      running: usage.running,
+      waiting: waiting.length,
+      used: { cpu: cpuText(usage.cpu), memory: memoryQuantity(usage.memoryMiB) },
+      runningApplications: this.book.running(name, STATUS_LIST_LIMIT).map((a) => appStatus(a)),
+      waitingApplications: waiting.slice(0, STATUS_LIST_LIMIT).map((w) => ({
         ...appStatus(w.app),
         ...(w.position > 0 ? { position: w.position } : {}),
         reason: w.reason,
       })),
     };
     const { lastUpdateTime: _t, ...current } = queue.status ?? {};
-    if (JSON.stringify(current) === JSON.stringify(status)) return;
-    status.lastUpdateTime = new Date(this.d.now?.() ?? Date.now()).toISOString().replace(/\.\d+Z$/, "Z");
+    return JSON.stringify(current) === JSON.stringify(status) ? undefined : status;
+  }
+
+  private async writeStatus(queue: SparkQueue, status: SparkQueueStatus): Promise<void> {
+    const name = queue.metadata.name ?? "";
+    status.lastUpdateTime = new Date(this.now()).toISOString().replace(/\.\d+Z$/, "Z");
     const path = `/apis/${SPARKPLANE_API_VERSION}/${SparkQueueNames.plural}/${encodeURIComponent(name)}/status`;
     try {
       // Lists in a merge patch replace the old ones whole; null clears fields the new status lacks.
@@ -293,6 +420,27 @@ export class SparkQueueController {
       if (!isNotFound(err)) throw err;
     }
   }
+}
+
+function admittedMessage(entry: Entry): string {
+  const cpu = `${Number(entry.demand.cpu.toFixed(3))} CPU`;
+  return `admitted by queue ${entry.queue}: ${cpu} and ${memoryText(entry.demand.memoryMiB)} for the driver and ${entry.demand.executors} executors`;
+}
+
+function podEnded(pod: CachedPod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+}
+
+function sameEntry(a: Entry, b: Entry): boolean {
+  return (
+    a.uid === b.uid &&
+    a.key === b.key &&
+    a.queue === b.queue &&
+    a.demand === b.demand &&
+    a.priority === b.priority &&
+    a.since === b.since &&
+    a.admitted === b.admitted
+  );
 }
 
 function nulls(status: SparkQueueStatus | undefined): Record<string, null> {

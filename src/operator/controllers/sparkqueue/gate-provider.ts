@@ -1,6 +1,7 @@
 /**
  * The queue's scheduling gate: the driver pod of an app that names a SparkQueue is created gated, and the
- * queue controller removes the gate when the whole app is admitted. An app whose demand can never fit its
+ * queue controller removes the gate when the whole app is admitted — unless the queue admits it at its
+ * submission (nothing waits ahead of it and it fits), when the pod is created without the gate. An app whose demand can never fit its
  * queue is refused at submission, with the fields and the numbers.
  */
 import { SchedulingGate } from "../../../api/sparkplane/constants.js";
@@ -11,6 +12,7 @@ import { SPARK_QUEUES } from "../caches.js";
 import type { SchedulingGateProviderFactory } from "../scheduling-gates.js";
 import { neverFitsReason } from "./decide/admission.js";
 import { queueOf, queueView } from "./queue-view.js";
+import { queueControllerOf } from "./shared.js";
 
 export const queueGateProvider: SchedulingGateProviderFactory = (ctx) => {
   const queues = ctx.informers.informer(SPARK_QUEUES);
@@ -24,6 +26,8 @@ export const queueGateProvider: SchedulingGateProviderFactory = (ctx) => {
       const never = neverFitsReason(demand.demand, queueView(queue));
       if (never) throw new SchedulingRefusal(`spec.batchSchedulerOptions.queue "${name}": ${never}`);
     }
+    // Looked up per run: the queue controller may start after the SparkApplication controller.
+    if (queue && queueControllerOf(ctx.informers)?.admitAtSubmission(app)) return undefined;
     return { driver: [SchedulingGate.Queue] };
   };
 };

@@ -1,39 +1,39 @@
 /**
  * The SparkQueue controller's registration: SparkQueues, the shared Spark pod and SparkApplication caches
- * and the nodes; any change to a queue, a driver pod or a node enqueues the one key (every reconcile
- * decides for all queues).
+ * and the nodes; a change to a queue's spec, a driver pod, an app's spec or a node marks what changed and
+ * enqueues the one key (every reconcile decides for all queues).
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { SparkQueue } from "../../../api/sparkplane/sparkqueue.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
-import { labelIndex } from "../../../kube/store.js";
-import { SparkLabel, SparkRole } from "../../../spark/constants.js";
 import { ControllerName } from "../../metrics/names.js";
-import { NODES, SPARK_APPLICATIONS, SPARK_PODS, SPARK_QUEUES } from "../caches.js";
+import { NODES, PODS_BY_APP, podsByApp, SPARK_APPLICATIONS, SPARK_PODS, SPARK_QUEUES } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { ALL_QUEUES, admissionInputChanged, isDriverPod, SparkQueueController } from "./controller.js";
+import { registerQueueController } from "./shared.js";
 
 export interface SparkQueueControllerOptions extends ControllerOptions {
   /** Admit only while the queued apps' demand fits the nodes' allocatable (default true). */
   queueCapacityCheck?: boolean;
+  /** Create a queued driver ungated when its queue admits it at submission (default true). */
+  queueAdmitAtSubmission?: boolean;
 }
 
 const NAME = ControllerName.SparkQueue;
-/** Spark pods by role: a pass reads the drivers only, not every executor. */
-const ROLE_INDEX = "spark-role";
 
 export const sparkQueueController: ControllerDefinition<SparkQueueControllerOptions> = {
   name: NAME,
   async start(ctx) {
     const queues = ctx.informers.informer(SPARK_QUEUES);
-    const pods = ctx.informers.informer(SPARK_PODS, { [ROLE_INDEX]: labelIndex(SparkLabel.Role) });
+    const pods = ctx.informers.informer(SPARK_PODS, { [PODS_BY_APP]: podsByApp });
     const apps = ctx.informers.informer(SPARK_APPLICATIONS);
     const nodes = ctx.options.queueCapacityCheck === false ? undefined : ctx.informers.informer(NODES);
     const controller = new SparkQueueController({
       json: ctx.clients.json,
       queues: () => queues.list() as SparkQueue[],
-      driverPods: () => pods.byIndex(ROLE_INDEX, SparkRole.Driver),
+      pod: (namespace, name) => pods.get(namespace, name),
+      podsOfApp: (namespace, app) => pods.byIndex(PODS_BY_APP, app, namespace),
       app: (namespace, name) => apps.get(namespace, name) as SparkApplication | undefined,
       ...(nodes ? { nodes: () => nodes.list() } : {}),
       events: ctx.events,
@@ -43,24 +43,54 @@ export const sparkQueueController: ControllerDefinition<SparkQueueControllerOpti
     const queue = controllerQueue(ctx, NAME);
     const all = () => queue.add(ALL_QUEUES);
     const onDriver = (o: KubernetesObject) => {
-      if (isDriverPod(o)) all();
+      if (!isDriverPod(o)) return;
+      controller.podChanged(o);
+      all();
     };
-    queues.addHandlers({ onAdd: all, onUpdate: all, onDelete: all });
+    // A queue's own status writes need no pass; its spec changes (generation) and resyncs do.
+    queues.addHandlers({
+      onAdd: all,
+      onUpdate: (old, o) => {
+        if (old === o || old.metadata?.generation !== o.metadata?.generation) all();
+      },
+      onDelete: all,
+    });
     pods.addHandlers({
       onAdd: onDriver,
       onUpdate: (old, o) => {
-        if (isDriverPod(o) && admissionInputChanged(old, o)) all();
+        if (old === o || admissionInputChanged(old, o)) onDriver(o);
       },
       onDelete: onDriver,
     });
+    const onApp = (o: KubernetesObject) => {
+      controller.appChanged(o);
+      all();
+    };
     apps.addHandlers({
-      onDelete: (o) => controller.forget(`${o.metadata?.namespace}/${o.metadata?.name}`),
+      onAdd: onApp,
+      onUpdate: (old, o) => {
+        if (old === o || old.metadata?.generation !== o.metadata?.generation) onApp(o);
+      },
+      onDelete: (o) => {
+        controller.forget(`${o.metadata?.namespace}/${o.metadata?.name}`);
+        onApp(o);
+      },
     });
-    nodes?.addHandlers({ onAdd: all, onUpdate: all, onDelete: all });
+    const onNodes = () => {
+      controller.nodesChanged();
+      all();
+    };
+    nodes?.addHandlers({ onAdd: onNodes, onUpdate: onNodes, onDelete: onNodes });
+    if (ctx.options.queueAdmitAtSubmission !== false) registerQueueController(ctx.informers, controller);
     const started = queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
     return {
       ...started,
+      startWorkers() {
+        controller.setActive(true);
+        started.startWorkers();
+      },
       async stop() {
+        controller.setActive(false);
         await started.stop();
         await controller.flush();
       },

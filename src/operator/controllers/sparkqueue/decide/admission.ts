@@ -45,20 +45,38 @@ export interface WaitingApp {
   neverFits: boolean;
 }
 
+/** What admitted apps take: their number and summed demand. */
+export interface Usage {
+  running: number;
+  cpu: number;
+  memoryMiB: number;
+}
+
 export interface QueueSummary {
-  running: QueuedApp[];
+  /** Usage after this decision's admissions. */
+  usage: Usage;
+  /** In order: position 1 first, apps that can never fit last. */
   waiting: WaitingApp[];
-  usedCpu: number;
-  usedMemoryMiB: number;
 }
 
 export interface AdmissionDecision {
-  /** Keys of the apps to admit now, in admission order. */
-  admit: string[];
-  /** Per existing queue: running (after this decision's admissions) and waiting apps. */
+  /** The apps to admit now, in admission order. */
+  admit: QueuedApp[];
+  /** Per existing queue: its usage after this decision's admissions, and its waiting apps. */
   queues: Map<string, QueueSummary>;
   /** Apps naming a queue that does not exist. */
   orphans: WaitingApp[];
+}
+
+export interface AdmissionInput {
+  queues: readonly QueueView[];
+  /** Admitted apps' usage of a queue. */
+  usage: (queue: string) => Usage;
+  /** Admitted apps' usage of all queues, including queues that no longer exist. */
+  clusterUsage: Usage;
+  /** The apps not admitted yet (any order). */
+  waiting: readonly QueuedApp[];
+  capacity?: ClusterCapacity;
 }
 
 const EPSILON = 1e-9;
@@ -85,51 +103,42 @@ export function neverFitsReason(demand: AppDemand, queue: QueueView): string | u
   return undefined;
 }
 
-export function decideAdmission(input: {
-  queues: readonly QueueView[];
-  apps: readonly QueuedApp[];
-  capacity?: ClusterCapacity;
-}): AdmissionDecision {
+/**
+ * Decides over the waiting apps only: what is admitted already enters as usage totals, so a decision costs
+ * the waiting apps (sorted per queue), not every app in the queues.
+ */
+export function decideAdmission(input: AdmissionInput): AdmissionDecision {
   const queues = new Map<string, QueueSummary>();
-  for (const q of input.queues)
-    queues.set(q.name, { running: [], waiting: [], usedCpu: 0, usedMemoryMiB: 0 });
+  for (const q of input.queues) queues.set(q.name, { usage: { ...input.usage(q.name) }, waiting: [] });
   const waitingByQueue = new Map<string, QueuedApp[]>();
   const orphans: WaitingApp[] = [];
-  let clusterCpu = 0;
-  let clusterMemory = 0;
-  for (const app of input.apps) {
-    const summary = queues.get(app.queue);
-    if (app.admitted) {
-      clusterCpu += app.demand.cpu;
-      clusterMemory += app.demand.memoryMiB;
-      if (!summary) continue;
-      summary.running.push(app);
-      summary.usedCpu += app.demand.cpu;
-      summary.usedMemoryMiB += app.demand.memoryMiB;
-    } else if (summary) {
-      const list = waitingByQueue.get(app.queue);
-      if (list) list.push(app);
-      else waitingByQueue.set(app.queue, [app]);
-    } else {
+  for (const app of input.waiting) {
+    if (!queues.has(app.queue)) {
       orphans.push({
         app,
         position: 0,
         neverFits: false,
         reason: `queue ${app.queue} does not exist: create a SparkQueue of that name or fix spec.batchSchedulerOptions.queue`,
       });
+      continue;
     }
+    const list = waitingByQueue.get(app.queue);
+    if (list) list.push(app);
+    else waitingByQueue.set(app.queue, [app]);
   }
-  const admit: string[] = [];
+  const cluster = { ...input.clusterUsage };
+  const admit: QueuedApp[] = [];
   let clusterHeldBelow: number | undefined;
   for (const queue of [...input.queues].sort(byQueuePriority)) {
     const summary = queues.get(queue.name)!;
     const waiting = (waitingByQueue.get(queue.name) ?? []).sort(byArrival);
+    const never: WaitingApp[] = [];
     let heldBy: string | undefined;
     let position = 0;
     for (const app of waiting) {
-      const never = neverFitsReason(app.demand, queue);
-      if (never) {
-        summary.waiting.push({ app, position: 0, reason: never, neverFits: true });
+      const neverReason = neverFitsReason(app.demand, queue);
+      if (neverReason) {
+        never.push({ app, position: 0, reason: neverReason, neverFits: true });
         continue;
       }
       position += 1;
@@ -138,49 +147,54 @@ export function decideAdmission(input: {
         wait(`waits for the apps ahead of it in queue ${queue.name}`);
         continue;
       }
-      const reason = quotaShortfall(queue, summary, app.demand);
+      const reason = quotaShortfall(queue, summary.usage, app.demand);
       const clusterReason =
         reason ??
         (clusterHeldBelow !== undefined && queue.priority < clusterHeldBelow
           ? `queues of higher priority are waiting for cluster capacity`
-          : clusterShortfall(input.capacity, clusterCpu, clusterMemory, app.demand));
+          : clusterShortfall(input.capacity, cluster, app.demand));
       if (clusterReason) {
         if (!reason && clusterHeldBelow === undefined) clusterHeldBelow = queue.priority;
         heldBy = app.key;
         wait(clusterReason);
         continue;
       }
-      admit.push(app.key);
-      summary.running.push({ ...app, admitted: true });
-      summary.usedCpu += app.demand.cpu;
-      summary.usedMemoryMiB += app.demand.memoryMiB;
-      clusterCpu += app.demand.cpu;
-      clusterMemory += app.demand.memoryMiB;
+      admit.push(app);
+      take(summary.usage, app.demand);
+      take(cluster, app.demand);
       position -= 1;
     }
+    summary.waiting.push(...never);
   }
   return { admit, queues, orphans };
 }
 
-function quotaShortfall(queue: QueueView, used: QueueSummary, demand: AppDemand): string | undefined {
-  const running = used.running.length;
+function take(usage: Usage, demand: AppDemand): void {
+  usage.running += 1;
+  usage.cpu += demand.cpu;
+  usage.memoryMiB += demand.memoryMiB;
+}
+
+function quotaShortfall(queue: QueueView, used: Usage, demand: AppDemand): string | undefined {
+  const running = used.running;
   if (queue.maxRunning !== undefined && running >= queue.maxRunning)
     return `queue ${queue.name} runs its maximum of ${queue.maxRunning} apps (spec.maxRunningApplications)`;
   const apps = `${running} running app${running === 1 ? "" : "s"}`;
-  if (exceeds(used.usedCpu + demand.cpu, queue.cpu))
-    return `needs ${formatCpu(demand.cpu)}; queue ${queue.name} has ${formatCpu((queue.cpu ?? 0) - used.usedCpu)} free of ${formatCpu(queue.cpu ?? 0)} (${apps})`;
-  if (exceeds(used.usedMemoryMiB + demand.memoryMiB, queue.memoryMiB))
-    return `needs ${mib(demand.memoryMiB)}; queue ${queue.name} has ${mib((queue.memoryMiB ?? 0) - used.usedMemoryMiB)} free of ${mib(queue.memoryMiB ?? 0)} (${apps})`;
+  if (exceeds(used.cpu + demand.cpu, queue.cpu))
+    return `needs ${formatCpu(demand.cpu)}; queue ${queue.name} has ${formatCpu((queue.cpu ?? 0) - used.cpu)} free of ${formatCpu(queue.cpu ?? 0)} (${apps})`;
+  if (exceeds(used.memoryMiB + demand.memoryMiB, queue.memoryMiB))
+    return `needs ${mib(demand.memoryMiB)}; queue ${queue.name} has ${mib((queue.memoryMiB ?? 0) - used.memoryMiB)} free of ${mib(queue.memoryMiB ?? 0)} (${apps})`;
   return undefined;
 }
 
 function clusterShortfall(
   capacity: ClusterCapacity | undefined,
-  usedCpu: number,
-  usedMemoryMiB: number,
+  used: Usage,
   demand: AppDemand,
 ): string | undefined {
   if (!capacity) return undefined;
+  const usedCpu = used.cpu;
+  const usedMemoryMiB = used.memoryMiB;
   if (exceeds(usedCpu + demand.cpu, capacity.cpu))
     return `needs ${formatCpu(demand.cpu)}; the cluster has ${formatCpu(capacity.cpu - usedCpu)} of ${formatCpu(capacity.cpu)} allocatable left for queued apps`;
   if (exceeds(usedMemoryMiB + demand.memoryMiB, capacity.memoryMiB))
