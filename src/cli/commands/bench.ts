@@ -109,7 +109,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       "--queue",
-      "apps name a SparkQueue (quota never reached): latency runs to the driver's admission (the operator gets --no-queue-capacity-check: no nodes here)",
+      "apps name a SparkQueue (quota never reached): latency runs to the admitted (ungated) driver pod; with --operator-arg=--no-queue-admit-at-submission every driver goes through the gate (the operator gets --no-queue-capacity-check: no nodes here)",
     )
     .option("--json <file>", "also write the figures to this file")
     .option("--keep", "leave the embedded cluster running afterwards")

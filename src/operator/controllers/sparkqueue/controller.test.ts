@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { SchedulingGate } from "../../../api/sparkplane/constants.js";
-import { admissionInputChanged } from "./controller.js";
+import { admissionInputChanged } from "./cached-objects.js";
 
 const pod = (over: {
   gated?: boolean;

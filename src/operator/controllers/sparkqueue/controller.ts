@@ -6,14 +6,8 @@
  * cache gets a 409, never an admission over quota), writes each queue's status and tells each app why it waits.
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { parseKubernetesQuantity } from "../../../api/quantity.js";
-import {
-  QUEUE_CONDITION,
-  QueueEventReason,
-  SPARKPLANE_API_VERSION,
-  SparkQueueNames,
-} from "../../../api/sparkplane/constants.js";
-import type { QueuedAppStatus, SparkQueue, SparkQueueStatus } from "../../../api/sparkplane/sparkqueue.js";
+import { QUEUE_CONDITION, QueueEventReason } from "../../../api/sparkplane/constants.js";
+import type { SparkQueue } from "../../../api/sparkplane/sparkqueue.js";
 import { OperatorLabel } from "../../../api/v1beta2/constants.js";
 import { type AppDemand, appDemand } from "../../../api/v1beta2/demand.js";
 import { driverPodName } from "../../../api/v1beta2/derived-names.js";
@@ -23,9 +17,9 @@ import { type JsonClient, MERGE_PATCH, namespacedPath } from "../../../kube/json
 import type { KubeLog } from "../../../kube/log.js";
 import { isConflict, isNotFound } from "../../../kube/retry.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
-import { SparkLabel, SparkRole } from "../../../spark/constants.js";
 import { mapLimit } from "../../../util/map-limit.js";
 import { AdmissionBook } from "./book.js";
+import { type CachedNode, type CachedPod, clusterCapacity, isDriverPod, podEnded } from "./cached-objects.js";
 import {
   type AdmissionDecision,
   type ClusterCapacity,
@@ -33,17 +27,8 @@ import {
   type QueuedApp,
   type WaitingApp,
 } from "./decide/admission.js";
+import { QueueStatusWriter } from "./queue-status.js";
 import { gatesWithoutQueue, hasQueueGate, queueOf, queueView } from "./queue-view.js";
-
-interface CachedPod extends KubernetesObject {
-  spec?: { schedulingGates?: { name: string }[]; priority?: number };
-  status?: { phase?: string };
-}
-
-interface CachedNode extends KubernetesObject {
-  spec?: { unschedulable?: boolean };
-  status?: { allocatable?: Record<string, string>; conditions?: { type: string; status: string }[] };
-}
 
 export interface SparkQueueControllerDeps {
   json: JsonClient;
@@ -63,12 +48,10 @@ export interface SparkQueueControllerDeps {
 
 /** The one key: every reconcile decides for all queues. */
 export const ALL_QUEUES = "*";
-const STATUS_LIST_LIMIT = 100;
 const ADMIT_CONCURRENCY = 16;
 const STATUS_INTERVAL_MS = 1000;
 const RESERVATION_TTL_MS = 120_000;
 const STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
-const MIB = 1024 * 1024;
 
 /** A queued app as its driver pod (namespace/name, uid) shows it. */
 interface Entry extends QueuedApp {
@@ -92,9 +75,10 @@ export class SparkQueueController {
   private readonly ungated = new Map<string, string>();
   /** The last wait reason told to each app (namespace/name), so events go out on change only. */
   private readonly told = new Map<string, string>();
+  /** Each app's demand (namespace/name), kept while its uid and generation are the same. */
   private readonly demands = new Map<
     string,
-    { generation: number | undefined; demand: AppDemand | undefined }
+    { uid: string | undefined; generation: number | undefined; demand: AppDemand | undefined }
   >();
   /**
    * Apps admitted at their submission, by driver pod, until the cache shows the pod (or they expire): they
@@ -104,10 +88,16 @@ export class SparkQueueController {
   /** Whether this process decides (its workers run): only then may a submission be admitted on the spot. */
   private active = false;
   private capacity: ClusterCapacity | undefined;
-  private statusWrites: Promise<unknown> | undefined;
-  private lastStatusAt = Number.NEGATIVE_INFINITY;
+  private readonly statuses: QueueStatusWriter;
 
-  constructor(private readonly d: SparkQueueControllerDeps) {}
+  constructor(private readonly d: SparkQueueControllerDeps) {
+    this.statuses = new QueueStatusWriter({
+      json: d.json,
+      log: d.log,
+      now: () => this.now(),
+      intervalMs: d.statusIntervalMs ?? STATUS_INTERVAL_MS,
+    });
+  }
 
   /** A driver pod was added, changed in a way that matters, or deleted. */
   podChanged(pod: KubernetesObject): void {
@@ -170,13 +160,15 @@ export class SparkQueueController {
     return true;
   }
 
+  /** An app (namespace/name) was deleted. */
   forget(key: string): void {
     this.told.delete(key);
+    this.demands.delete(key);
   }
 
   /** Waits for status writes in flight (on stop). */
   async flush(): Promise<void> {
-    await this.statusWrites;
+    await this.statuses.flush();
   }
 
   async reconcile(_key: string): Promise<ReconcileResult | undefined> {
@@ -188,7 +180,7 @@ export class SparkQueueController {
     const admitted = await mapLimit(decision.admit, ADMIT_CONCURRENCY, (app) => this.admit(app as Entry));
     const retry = admitted.includes(false);
     this.tell(decision);
-    const statusIn = this.writeStatuses(queues, decision);
+    const statusIn = this.statuses.write(queues, decision, this.book);
     if (retry) return { requeueAfterMs: 200 };
     return statusIn === undefined ? undefined : { requeueAfterMs: statusIn };
   }
@@ -264,14 +256,15 @@ export class SparkQueueController {
   }
 
   private demandOf(app: SparkApplication): AppDemand | undefined {
-    const uid = app.metadata.uid ?? `${app.metadata.namespace}/${app.metadata.name}`;
-    const known = this.demands.get(uid);
-    if (known && known.generation === app.metadata.generation) return known.demand;
+    const key = `${app.metadata.namespace ?? "default"}/${app.metadata.name}`;
+    const { uid, generation } = app.metadata;
+    const known = this.demands.get(key);
+    if (known && known.uid === uid && known.generation === generation) return known.demand;
     const result = appDemand(app.spec);
     const demand = result.ok ? result.demand : undefined;
     if (!result.ok)
       this.d.log.warn({ app: app.metadata.name, error: result.error }, "queued app has no demand");
-    this.demands.set(uid, { generation: app.metadata.generation, demand });
+    this.demands.set(key, { uid, generation, demand });
     return demand;
   }
 
@@ -359,76 +352,11 @@ export class SparkQueueController {
   private now(): number {
     return this.d.now?.() ?? Date.now();
   }
-
-  /**
-   * Writes the statuses that changed, off the admission path and at most one round per status interval; a
-   * change made meanwhile is written by a later pass (the returned delay, ms), so the last status always
-   * reaches the server. Undefined: nothing left to write.
-   */
-  private writeStatuses(queues: SparkQueue[], decision: AdmissionDecision): number | undefined {
-    const changed: [SparkQueue, SparkQueueStatus][] = [];
-    for (const queue of queues) {
-      const status = this.statusOf(queue, decision);
-      if (status) changed.push([queue, status]);
-    }
-    if (changed.length === 0) return undefined;
-    const wait = this.lastStatusAt + (this.d.statusIntervalMs ?? STATUS_INTERVAL_MS) - this.now();
-    if (this.statusWrites || wait > 0) return Math.max(wait, 100);
-    this.lastStatusAt = this.now();
-    this.statusWrites = Promise.all(changed.map(([queue, status]) => this.writeStatus(queue, status)))
-      .catch((err: Error) => this.d.log.warn({ err: err.message }, "cannot write SparkQueue status"))
-      .finally(() => {
-        this.statusWrites = undefined;
-      });
-    return undefined;
-  }
-
-  /** The queue's status as the book and the decision have it; undefined when the cached one says the same. */
-  private statusOf(queue: SparkQueue, decision: AdmissionDecision): SparkQueueStatus | undefined {
-    const name = queue.metadata.name ?? "";
-    const waiting = decision.queues.get(name)?.waiting;
-    if (!waiting) return undefined;
-    const usage = this.book.usage(name);
-    const status: SparkQueueStatus = {
-      running: usage.running,
-      waiting: waiting.length,
-      used: { cpu: cpuText(usage.cpu), memory: memoryQuantity(usage.memoryMiB) },
-      runningApplications: this.book.running(name, STATUS_LIST_LIMIT).map((a) => appStatus(a)),
-      waitingApplications: waiting.slice(0, STATUS_LIST_LIMIT).map((w) => ({
-        ...appStatus(w.app),
-        ...(w.position > 0 ? { position: w.position } : {}),
-        reason: w.reason,
-      })),
-    };
-    const { lastUpdateTime: _t, ...current } = queue.status ?? {};
-    return JSON.stringify(current) === JSON.stringify(status) ? undefined : status;
-  }
-
-  private async writeStatus(queue: SparkQueue, status: SparkQueueStatus): Promise<void> {
-    const name = queue.metadata.name ?? "";
-    status.lastUpdateTime = new Date(this.now()).toISOString().replace(/\.\d+Z$/, "Z");
-    const path = `/apis/${SPARKPLANE_API_VERSION}/${SparkQueueNames.plural}/${encodeURIComponent(name)}/status`;
-    try {
-      // Lists in a merge patch replace the old ones whole; null clears fields the new status lacks.
-      await this.d.json.request(
-        "PATCH",
-        path,
-        { status: { ...nulls(queue.status), ...status } },
-        MERGE_PATCH,
-      );
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
 }
 
 function admittedMessage(entry: Entry): string {
   const cpu = `${Number(entry.demand.cpu.toFixed(3))} CPU`;
   return `admitted by queue ${entry.queue}: ${cpu} and ${memoryText(entry.demand.memoryMiB)} for the driver and ${entry.demand.executors} executors`;
-}
-
-function podEnded(pod: CachedPod): boolean {
-  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
 function sameEntry(a: Entry, b: Entry): boolean {
@@ -443,21 +371,6 @@ function sameEntry(a: Entry, b: Entry): boolean {
   );
 }
 
-function nulls(status: SparkQueueStatus | undefined): Record<string, null> {
-  return Object.fromEntries(Object.keys(status ?? {}).map((k) => [k, null]));
-}
-
-function appStatus(app: QueuedApp): QueuedAppStatus {
-  const [namespace = "", name = ""] = app.key.split("/");
-  return {
-    namespace,
-    name,
-    cpu: cpuText(app.demand.cpu),
-    memory: memoryQuantity(app.demand.memoryMiB),
-    ...(app.since ? { since: app.since } : {}),
-  };
-}
-
 function waitMessage(w: WaitingApp): string {
   if (w.neverFits) return `can never be admitted: ${w.reason}`;
   if (w.position === 1) return `next in queue ${w.app.queue}: ${w.reason}`;
@@ -465,51 +378,6 @@ function waitMessage(w: WaitingApp): string {
   return w.reason;
 }
 
-/** Cores as a Kubernetes quantity ("2", "1500m"). */
-export function cpuText(cores: number): string {
-  const milli = Math.round(cores * 1000);
-  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
-}
-
-function memoryQuantity(mib: number): string {
-  const rounded = Math.ceil(mib);
-  return rounded % 1024 === 0 ? `${rounded / 1024}Gi` : `${rounded}Mi`;
-}
-
 function memoryText(mib: number): string {
   return mib >= 1024 ? `${Number((mib / 1024).toFixed(2))} GiB` : `${Math.round(mib)} MiB`;
-}
-
-/** Allocatable CPU and memory of the Ready, schedulable nodes. */
-export function clusterCapacity(nodes: CachedNode[]): ClusterCapacity {
-  let cpu = 0;
-  let memoryMiB = 0;
-  for (const node of nodes) {
-    if (node.spec?.unschedulable) continue;
-    if (!node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) continue;
-    cpu += parseKubernetesQuantity(node.status.allocatable?.cpu ?? "0") ?? 0;
-    memoryMiB += (parseKubernetesQuantity(node.status.allocatable?.memory ?? "0") ?? 0) / MIB;
-  }
-  return { cpu, memoryMiB };
-}
-
-/**
- * Whether a driver pod's change can change a decision: its queue gate, phase, deletion or priority. Its other
- * updates (conditions, the scheduler's binding, container states) need no pass over the queues.
- */
-export function admissionInputChanged(before: KubernetesObject, after: KubernetesObject): boolean {
-  const a = before as CachedPod;
-  const b = after as CachedPod;
-  return (
-    hasQueueGate(a) !== hasQueueGate(b) ||
-    a.status?.phase !== b.status?.phase ||
-    Boolean(a.metadata?.deletionTimestamp) !== Boolean(b.metadata?.deletionTimestamp) ||
-    a.spec?.priority !== b.spec?.priority ||
-    a.metadata?.labels?.[OperatorLabel.AppName] !== b.metadata?.labels?.[OperatorLabel.AppName]
-  );
-}
-
-/** Whether a pod is a driver pod (the queue admits drivers; executors follow their admitted driver). */
-export function isDriverPod(pod: KubernetesObject): boolean {
-  return pod.metadata?.labels?.[SparkLabel.Role] === SparkRole.Driver;
 }

@@ -10,7 +10,8 @@ import { ControllerName } from "../../metrics/names.js";
 import { NODES, PODS_BY_APP, podsByApp, SPARK_APPLICATIONS, SPARK_PODS, SPARK_QUEUES } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
-import { ALL_QUEUES, admissionInputChanged, isDriverPod, SparkQueueController } from "./controller.js";
+import { admissionInputChanged, isDriverPod } from "./cached-objects.js";
+import { ALL_QUEUES, SparkQueueController } from "./controller.js";
 import { registerQueueController } from "./shared.js";
 
 export interface SparkQueueControllerOptions extends ControllerOptions {
