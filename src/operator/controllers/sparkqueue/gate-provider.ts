@@ -1,8 +1,8 @@
 /**
  * The queue's scheduling gate: the driver pod of an app that names a SparkQueue is created gated, and the
  * queue controller removes the gate when the whole app is admitted — unless the queue admits it at its
- * submission (nothing waits ahead of it and it fits), when the pod is created without the gate. An app whose demand can never fit its
- * queue is refused at submission, with the fields and the numbers.
+ * submission (nothing waits ahead of it and it fits), when the pod is created without the gate. An app
+ * whose demand can never fit its queue is refused at submission, with the fields and the numbers.
  */
 import { SchedulingGate } from "../../../api/sparkplane/constants.js";
 import type { SparkQueue } from "../../../api/sparkplane/sparkqueue.js";

@@ -12,6 +12,7 @@ import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { admissionInputChanged, isDriverPod } from "./cached-objects.js";
 import { ALL_QUEUES, SparkQueueController } from "./controller.js";
+import { queueOf } from "./queue-view.js";
 import { registerQueueController } from "./shared.js";
 
 export interface SparkQueueControllerOptions extends ControllerOptions {
@@ -68,7 +69,10 @@ export const sparkQueueController: ControllerDefinition<SparkQueueControllerOpti
       all();
     };
     apps.addHandlers({
-      onAdd: onApp,
+      // A new app without a queue changes no decision (apps without a queue cost the queue nothing).
+      onAdd: (o) => {
+        if (queueOf(o as SparkApplication)) onApp(o);
+      },
       onUpdate: (old, o) => {
         if (old === o || old.metadata?.generation !== o.metadata?.generation) onApp(o);
       },
