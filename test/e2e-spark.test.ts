@@ -95,6 +95,18 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
       namespace: NS,
       container: "spark-kubernetes-driver",
     });
+  /** Waits for the app to end, asserts it COMPLETED and its driver log has SparkPi's result; returns both. */
+  const completedPi = async (name: string) => {
+    const app = await terminal(name);
+    assert.equal(
+      app.status?.applicationState?.state,
+      "COMPLETED",
+      app.status?.applicationState?.errorMessage,
+    );
+    const log = await driverLog(app);
+    assert.match(log, /Pi is roughly 3\.1\d*/);
+    return { app, log };
+  };
   const executorsOf = async (app: SparkApplication): Promise<V1Pod[]> =>
     (
       await core.listNamespacedPod({
@@ -106,13 +118,7 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
   test("Java SparkPi with 2 executors: COMPLETED, the result in the driver log, executors gone at the end", async () => {
     const started = Date.now();
     await create(example("spark-pi.yaml"));
-    const app = await terminal("spark-pi");
-    assert.equal(
-      app.status?.applicationState?.state,
-      "COMPLETED",
-      app.status?.applicationState?.errorMessage,
-    );
-    assert.match(await driverLog(app), /Pi is roughly 3\.1\d*/);
+    const { app } = await completedPi("spark-pi");
     assert.equal(Object.keys(app.status?.executorState ?? {}).length, 2, "two executors tracked");
     await waitFor(
       "executors deleted by the driver",
@@ -126,13 +132,7 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
 
   test("PySpark Pi: COMPLETED with the result", async () => {
     await create(example("spark-pi-python.yaml"));
-    const app = await terminal("pyspark-pi");
-    assert.equal(
-      app.status?.applicationState?.state,
-      "COMPLETED",
-      app.status?.applicationState?.errorMessage,
-    );
-    assert.match(await driverLog(app), /Pi is roughly 3\.1\d*/);
+    await completedPi("pyspark-pi");
   });
 
   test("Java SparkPi on Spark 4 (spec.sparkVersion 4.3.0): COMPLETED, driver and executors ran Spark 4", async (t) => {
@@ -140,14 +140,7 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
     if (!spark4) return t.skip("Spark 4 is not provisioned (`sparkplane provision`)");
     const started = Date.now();
     await create(example("spark-pi-4.yaml"));
-    const app = await terminal("spark-pi-4");
-    assert.equal(
-      app.status?.applicationState?.state,
-      "COMPLETED",
-      app.status?.applicationState?.errorMessage,
-    );
-    const log = await driverLog(app);
-    assert.match(log, /Pi is roughly 3\.1\d*/);
+    const { app, log } = await completedPi("spark-pi-4");
     assert.match(log, new RegExp(`Running Spark version ${spark4.version.replaceAll(".", "\\.")}`));
     assert.equal(Object.keys(app.status?.executorState ?? {}).length, 2, "two executors tracked");
     console.log(
@@ -164,14 +157,7 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
       metadata: { name: "pyspark-pi-4" },
       spec: { ...base.spec, sparkVersion: spark4.version, image: `spark-py:${spark4.version}` },
     });
-    const app = await terminal("pyspark-pi-4");
-    assert.equal(
-      app.status?.applicationState?.state,
-      "COMPLETED",
-      app.status?.applicationState?.errorMessage,
-    );
-    const log = await driverLog(app);
-    assert.match(log, /Pi is roughly 3\.1\d*/);
+    const { log } = await completedPi("pyspark-pi-4");
     assert.match(log, /Running Spark version 4\./);
   });
 

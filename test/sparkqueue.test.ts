@@ -112,7 +112,8 @@ describe("SparkQueue: gang admission through the driver's scheduling gate", { ti
         assert.ok((await h.events("q1")).includes("Normal/SparkQueueAdmitted"));
         // Nothing waited ahead of q1 and it fitted: admitted as it was submitted, its driver never gated.
         assert.match(await admittedMessage("q1"), /^admitted by queue .*: 2 CPU .* at submission$/);
-        assert.ok(admitted.every((p) => !p.spec?.schedulingGates?.length));
+        // A pod's generation counts its spec writes: 1 = created ungated, never patched.
+        assert.equal(pod.metadata?.generation, 1, "q1's driver was never written after its creation");
         const waitingPod = await h.until("q2's driver says why it waits", async () => {
           const pod = (await drivers()).find((p) => p.metadata?.labels?.[OperatorLabel.AppName] === "q2");
           return pod?.status?.conditions?.find((c) => c.type === QUEUE_CONDITION) ? pod : undefined;
@@ -124,12 +125,14 @@ describe("SparkQueue: gang admission through the driver's scheduling gate", { ti
       // A second look a moment later: nothing else slipped in.
       await new Promise((r) => setTimeout(r, 300));
       await admittedNow();
-      if (round > 0)
+      if (round > 0) {
         assert.match(
           await admittedMessage(order[round]!),
           /^admitted by queue .* executors$/,
           "after waiting, gated",
         );
+        assert.ok((pod.metadata?.generation ?? 0) > 1, "its gate was removed by a write of the pod's spec");
+      }
       await h.setPodPhase(pod.metadata!.name!, "Succeeded");
     }
     assert.deepEqual(order, ["q1", "q2", "q3"]);
