@@ -24,13 +24,19 @@ export function chartNames(fullname: string) {
 }
 
 /**
- * Applies the chart's ServiceAccounts, RBAC and Lease for job namespace `namespace` (also the release namespace),
+ * Applies the chart's ServiceAccounts, RBAC and Lease for job namespace `namespace` (also the release namespace
+ * unless `releaseNamespace` is given, where the operator's ServiceAccount lives),
  * named after `fullname`. Not the Deployment (the operator runs in the test) nor the CRDs (already there).
  */
-export function applyChartIdentity(cluster: TestCluster, namespace: string, fullname: string): void {
+export function applyChartIdentity(
+  cluster: TestCluster,
+  namespace: string,
+  fullname: string,
+  releaseNamespace = namespace,
+): void {
   const rendered = runHelm(
     requireHelm().helm,
-    helmTemplateArgs(CHART_DIR, namespace, [
+    helmTemplateArgs(CHART_DIR, releaseNamespace, [
       "--set",
       `spark.jobNamespaces={${namespace}}`,
       "--set",

@@ -32,6 +32,12 @@ export function formatResult(r: SubmitBenchResult): string {
       )
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
+      `  operator requests/app  ${Object.entries(run.apiRequestsOperatorPerApp)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+      `  API server CPU/app     ${run.apiserverCpuMsPerAppByWindow
+        .map((w) => `${w.cpuMsPerApp} ms up to ${w.pods}`)
+        .join(", ")}`,
       `  CPU s by process       ${Object.entries(run.cpuSecondsByProcess)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
@@ -42,7 +48,10 @@ export function formatResult(r: SubmitBenchResult): string {
     );
     if (run.steady)
       lines.push(
-        `  steady (${run.steady.seconds} s)        RSS ${run.steady.rssMB.min}..${run.steady.rssMB.max} MB with ${run.apps} apps cached`,
+        `  steady (${run.steady.seconds} s)        RSS ${run.steady.rssMB.min}..${run.steady.rssMB.max} MB with ${run.apps} apps cached` +
+          (run.steady.apiserverCpuMsPerSecPerPendingPod === undefined
+            ? ""
+            : `; API server ${run.steady.apiserverCpuMsPerSecPerPendingPod} ms CPU/s per pending driver`),
       );
     if (run.cpuProfile)
       lines.push(`  CPU profile            ${run.cpuProfile} (sparkplane bench profile FILE)`);

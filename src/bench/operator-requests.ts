@@ -5,11 +5,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { AUDITED_NAMESPACE, serviceAccountUser } from "../local/audit.js";
 import { adminKubeconfig } from "../local/kubeconfig.js";
 import { parsePromText, type Sample, sumBy, sumOf } from "../util/prom-text.js";
 import { KubeHttp } from "./kube-http.js";
 
-const OPERATOR_SA_NAMESPACE = "sparkplane-bench-system";
+const OPERATOR_SA_NAMESPACE = AUDITED_NAMESPACE;
 const OPERATOR_SA = "sparkplane-operator";
 const FLOW_SCHEMA = "sparkplane-bench-operator";
 
@@ -19,7 +20,12 @@ export const API_REQUEST_METHOD =
   "requests exactly: apiserver_flowcontrol_dispatched_requests_total{flow_schema} after minus before, over " +
   "the first create to the settled operator, divided by the apps. The spark-submit JVMs use the same " +
   "identity, so their requests count as the operator's. apiRequestsAllClientsPerApp is the " +
-  "apiserver_request_total delta of every client (bench, scheduler, controller-manager included).";
+  "apiserver_request_total delta of every client (bench, scheduler, controller-manager included). " +
+  `apiRequestsOperatorPerApp breaks the operator's down by verb and resource from the API server's audit log, ` +
+  `which records the requests of the ServiceAccounts of namespace ${AUDITED_NAMESPACE} only.`;
+
+/** The operator's username, as the API server's audit log names it. */
+export const OPERATOR_USER = serviceAccountUser(OPERATOR_SA_NAMESPACE, OPERATOR_SA);
 
 /**
  * A ServiceAccount for the operator, bound to cluster-admin, a FlowSchema that sends its requests to the

@@ -17,6 +17,8 @@ export interface SubmitBenchOptions {
   concurrency: number;
   /** After the burst settles, watch the operator's memory for `steadySeconds` more. */
   steady: boolean;
+  /** Pods per window of apiserverCpuMsPerAppByWindow (default a fifth of the apps, at least 100). */
+  windowApps?: number;
   steadySeconds: number;
   /**
    * Write the operator's V8 CPU profile (node --cpu-prof) into this directory, and Go CPU profiles of the API
@@ -91,6 +93,13 @@ export interface RunResult {
   apiRequestsOperator: number;
   /** Every client's requests (apiserver_request_total delta) by "VERB resource[/subresource]", per app. */
   apiRequestsAllClientsPerApp: Record<string, number>;
+  /** The operator's own requests per app by "verb resource" (the API server's audit log). */
+  apiRequestsOperatorPerApp: Record<string, number>;
+  /**
+   * kube-apiserver CPU per driver pod in consecutive windows of the run (`windowApps` pods each): flat when
+   * the cost per app does not grow with the number of apps already pending.
+   */
+  apiserverCpuMsPerAppByWindow: { pods: number; cpuMsPerApp: number }[];
   /** Seconds from the last driver pod to a quiet operator (queue empty, no API requests for 3 s). */
   settleSeconds: number;
   /** CPU seconds of each process over the same interval as operatorCpuSeconds. */
@@ -102,7 +111,12 @@ export interface RunResult {
   /** workqueue_queue_duration_seconds mean (ms): time keys waited for a worker. */
   operatorQueueWaitMeanMs: number;
   reconciles: number;
-  steady?: { seconds: number; rssMB: { min: number; max: number; last: number } };
+  steady?: {
+    seconds: number;
+    rssMB: { min: number; max: number; last: number };
+    /** kube-apiserver CPU over the steady phase per pending driver pod, in ms per second. */
+    apiserverCpuMsPerSecPerPendingPod?: number;
+  };
   cpuProfile?: string;
   /** Go pprof files of the control plane (with cpuProfDir). */
   controlPlaneProfiles?: string[];

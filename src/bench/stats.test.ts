@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, test } from "node:test";
 import { diffCounts, parsePromText, sumBy, sumOf } from "../util/prom-text.js";
 import { parseStatCpu, parseStatPpid, parseStatusKbField } from "./proc.js";
-import { peakWindowRate, percentile, ratePerSecond, summarize } from "./stats.js";
+import { costPerItemByWindow, peakWindowRate, percentile, ratePerSecond, summarize } from "./stats.js";
 
 describe("percentile (nearest rank)", () => {
   const hundred = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
@@ -107,4 +107,33 @@ describe("/proc readers", () => {
     assert.equal(parseStatusKbField(status, "VmRSS"), 100);
     assert.equal(parseStatusKbField(status, "VmSwap"), undefined);
   });
+});
+
+test("costPerItemByWindow: cost per item between window boundaries, the tail as its own window", () => {
+  const samples = [
+    { done: 0, cost: 0 },
+    { done: 400, cost: 4 },
+    { done: 1000, cost: 10 },
+    { done: 1500, cost: 20 },
+    { done: 2100, cost: 32 },
+    { done: 2500, cost: 40 },
+  ];
+  assert.deepEqual(costPerItemByWindow(samples, 1000), [
+    { done: 1000, costPerItem: 0.01 },
+    { done: 2100, costPerItem: 0.02 },
+    { done: 2500, costPerItem: 0.02 },
+  ]);
+  assert.deepEqual(costPerItemByWindow(samples, 1000, 1000)[0], { done: 1000, costPerItem: 10 });
+  assert.deepEqual(costPerItemByWindow([{ done: 5, cost: 1 }], 10), []);
+  assert.deepEqual(
+    costPerItemByWindow(
+      [
+        { done: 5, cost: 1 },
+        { done: 5, cost: 2 },
+      ],
+      10,
+    ),
+    [],
+    "no progress: no window",
+  );
 });

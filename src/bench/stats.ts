@@ -72,3 +72,37 @@ export function peakWindowRate(timesMs: readonly number[], windowMs: number): nu
 export function round(value: number, digits = 2): number {
   return Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
 }
+
+/** A reading taken during a run: how many items were done and a cumulative cost (e.g. CPU seconds) then. */
+export interface ProgressSample {
+  done: number;
+  cost: number;
+}
+
+/**
+ * The cost per item in consecutive windows of about `window` items, from cumulative samples in time order:
+ * each window runs from the first sample at or past one boundary to the first at or past the next (the last
+ * window ends at the last sample). Cost is multiplied by `scale` (e.g. 1000 for ms).
+ */
+export function costPerItemByWindow(
+  samples: readonly ProgressSample[],
+  window: number,
+  scale = 1,
+): { done: number; costPerItem: number }[] {
+  const out: { done: number; costPerItem: number }[] = [];
+  if (samples.length < 2 || window <= 0) return out;
+  let start = samples[0]!;
+  for (let i = 1; i < samples.length; i++) {
+    const s = samples[i]!;
+    const boundary = (Math.floor(start.done / window) + 1) * window;
+    const last = i === samples.length - 1;
+    if ((s.done >= boundary || last) && s.done > start.done) {
+      out.push({
+        done: s.done,
+        costPerItem: round(((s.cost - start.cost) * scale) / (s.done - start.done), 2),
+      });
+      start = s;
+    }
+  }
+  return out;
+}

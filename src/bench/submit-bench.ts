@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import { SPARKPLANE_API_VERSION, SparkQueueNames } from "../api/sparkplane/constants.js";
 import { GROUP, SparkApplicationNames, VERSION } from "../api/v1beta2/constants.js";
 import { loadKubeConfig } from "../kube/config.js";
+import { auditedRequestsSince, auditLogOffset, countByVerbAndResource } from "../local/audit.js";
 import { down, status, up } from "../local/cluster.js";
 import { readClusterState } from "../local/cluster-state.js";
 import { OPERATOR_NODE_FLAGS, PROFILING_ENV, SPARKPLANE_BIN } from "../local/components.js";
@@ -30,13 +31,21 @@ import { operatorMetrics, stopOperator, waitReady } from "./operator-process.js"
 import {
   API_REQUEST_METHOD,
   apiserverMetrics,
+  OPERATOR_USER,
   operatorIdentity,
   operatorRequestsOf,
   requestsByVerb,
 } from "./operator-requests.js";
 import { cpuTimes, memoryMB, treeRssMB } from "./proc.js";
 import type { RunResult, SubmitBenchOptions, SubmitBenchResult, SubmitterKind } from "./result.js";
-import { peakWindowRate, ratePerSecond, round, summarize } from "./stats.js";
+import {
+  costPerItemByWindow,
+  type ProgressSample,
+  peakWindowRate,
+  ratePerSecond,
+  round,
+  summarize,
+} from "./stats.js";
 
 /** Runs the benchmark; the result is also what `--json` writes. */
 export async function runSubmitBench(opts: SubmitBenchOptions): Promise<SubmitBenchResult> {
@@ -247,15 +256,22 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     const podAt = pods.seenAt;
 
     const before = await apiserverMetrics(admin);
+    const auditLog = statePaths(ctx.stateDir).auditLog;
+    const auditOffset = auditLogOffset(auditLog);
     const cpPids = controlPlanePids(ctx.stateDir);
     const cpuBefore = Object.fromEntries(Object.entries(cpPids).map(([n, p]) => [n, totalCpu(p)]));
     const benchCpuBefore = process.cpuUsage();
     const cpuStart = cpuTimes(pid);
     let treePeak = 0;
+    const apiserverPid = cpPids["kube-apiserver"];
+    const apiserverCpu = () => (apiserverPid === undefined ? Number.NaN : totalCpu(apiserverPid));
+    const apiserverSeries: ProgressSample[] = [{ done: 0, cost: apiserverCpu() }];
+    let ticks = 0;
     sampler = setInterval(() => {
       try {
         treePeak = Math.max(treePeak, treeRssMB(pid));
       } catch {}
+      if (++ticks % 4 === 0) apiserverSeries.push({ done: podAt.size, cost: apiserverCpu() });
     }, 250);
 
     // The SparkApplications.
@@ -326,6 +342,8 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     const after = await apiserverMetrics(admin);
     clearInterval(sampler);
     sampler = undefined;
+    apiserverSeries.push({ done: podAt.size, cost: apiserverCpu() });
+    const operatorByVerb = countByVerbAndResource(auditedRequestsSince(auditLog, auditOffset, OPERATOR_USER));
     const mem = memoryMB(pid);
     const om = await operatorMetrics(port);
     log(`settled ${((settled - lastPod) / 1000).toFixed(1)} s after the last driver pod`);
@@ -334,10 +352,14 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
     if (opts.steady) {
       log(`steady: watching the operator's memory for ${opts.steadySeconds} s`);
       const rss: number[] = [];
+      const steadyApiserverCpu = apiserverCpu();
+      const steadyStart = performance.now();
       for (let s = 0; s < opts.steadySeconds; s++) {
         await sleep(1000);
         rss.push(memoryMB(pid).rss);
       }
+      const apiserverCpuPerSec =
+        (apiserverCpu() - steadyApiserverCpu) / ((performance.now() - steadyStart) / 1000);
       steady = {
         seconds: opts.steadySeconds,
         rssMB: {
@@ -345,6 +367,7 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
           max: round(Math.max(...rss), 1),
           last: round(rss[rss.length - 1] ?? Number.NaN, 1),
         },
+        apiserverCpuMsPerSecPerPendingPod: round((apiserverCpuPerSec * 1000) / Math.max(1, podAt.size), 4),
       };
     }
 
@@ -418,6 +441,14 @@ async function runOne(opts: SubmitBenchOptions, ctx: RunContext): Promise<RunRes
       apiRequestsPerApp: round(opRequests / apps, 2),
       apiRequestsOperator: opRequests,
       apiRequestsAllClientsPerApp: perApp,
+      apiRequestsOperatorPerApp: Object.fromEntries(
+        [...operatorByVerb].filter(([, v]) => v / apps >= 0.01).map(([k, v]) => [k, round(v / apps, 2)]),
+      ),
+      apiserverCpuMsPerAppByWindow: costPerItemByWindow(
+        apiserverSeries,
+        opts.windowApps ?? Math.max(100, Math.round(apps / 5)),
+        1000,
+      ).map((w) => ({ pods: w.done, cpuMsPerApp: w.costPerItem })),
       settleSeconds: round((settled - lastPod) / 1000, 2),
       cpuSecondsByProcess,
       peakRssMBByProcess,

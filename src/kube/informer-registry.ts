@@ -14,6 +14,8 @@ export interface InformerSpec {
   readonly resource: ResourceType;
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
+  /** Lists and watches every namespace even when the registry watches only some (e.g. pods bound to nodes). */
+  readonly allNamespaces?: boolean;
   /** Applied to every object before it is cached (default `stripBookkeeping`). */
   readonly transform?: (raw: KubernetesObject) => KubernetesObject;
 }
@@ -65,7 +67,7 @@ export class InformerRegistry {
           labelSelector: spec.labelSelector,
           fieldSelector: spec.fieldSelector,
           transform: spec.transform ?? stripBookkeeping,
-          namespaces: this.opts.namespaces,
+          namespaces: spec.allNamespaces ? undefined : this.opts.namespaces,
           resyncPeriodMs: this.opts.resyncPeriodMs,
           log: this.opts.log,
         }),

@@ -28,6 +28,8 @@ export function statePaths(stateDir: string) {
     kubeconfig: join(stateDir, "kubeconfig"),
     clusterJson: join(stateDir, "cluster.json"),
     tokens: join(stateDir, "pki", "tokens.csv"),
+    auditPolicy: join(stateDir, "audit-policy.yaml"),
+    auditLog: join(stateDir, "logs", "kube-apiserver-audit.log"),
   };
 }
 export type StatePaths = ReturnType<typeof statePaths>;

@@ -6,6 +6,7 @@ import { loadKubeConfig } from "../kube/config.js";
 import { ensureCustomResourceDefinitions } from "../kube/crds.js";
 import { ARGO_SERVER_PORT, argoServerComponent, workflowControllerComponent } from "./argo/controller.js";
 import { ensureWorkflowServiceAccount, installArgo } from "./argo/install.js";
+import { AUDIT_POLICY_YAML } from "./audit.js";
 import { type ClusterState, readClusterState, writeClusterState } from "./cluster-state.js";
 import {
   type ComponentSpec,
@@ -75,6 +76,7 @@ export class Supervisor {
     for (const d of [this.paths.logs, this.paths.pids, this.paths.etcdData])
       mkdirSync(d, { recursive: true });
     const pki = await ensurePki(this.paths.pki);
+    writeFileSync(this.paths.auditPolicy, AUDIT_POLICY_YAML);
     this.ca = pki.caCert;
     this.token = pki.adminToken;
     const ports = await this.choosePorts(readClusterState(this.paths.clusterJson)?.ports);

@@ -159,10 +159,11 @@ export const CLUSTER_RULES: readonly ExplainedRule[] = [
     why: "Running and waiting apps, used resources (controllers/sparkqueue/controller.ts writeStatus, merge patch).",
   },
   {
-    rule: { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
+    rule: { apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] },
     why:
-      "Why an app's pods wait (controllers/pending/controller.ts): what each node has left needs the pods bound " +
-      "to it in every namespace; read only when one of the app's pods is Unschedulable.",
+      "Why an app's pods wait (controllers/pending): what each node has left needs the pods bound to it in " +
+      "every namespace, cached by the bound-pods informer (controllers/caches.ts BOUND_PODS: field selector " +
+      "spec.nodeName!=, live phases only; node, phase and requests kept).",
   },
   {
     rule: { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch"] },

@@ -15,6 +15,7 @@ interface SubmitFlags {
   concurrency: number;
   steady?: boolean;
   steadySeconds: number;
+  windowApps?: number;
   cpuProf?: string;
   cpuProfSeconds: number;
   operatorArg: string[];
@@ -76,6 +77,11 @@ export function registerBench(program: Command): void {
     .option("--steady", "after the burst settles, watch the operator's memory (e.g. with --apps 10000)")
     .option("--steady-seconds <s>", "how long --steady watches", positive("--steady-seconds"), 15)
     .option(
+      "--window-apps <n>",
+      "driver pods per window of the API server's CPU per app (default: a fifth of --apps)",
+      positive("--window-apps"),
+    )
+    .option(
       "--cpu-prof <dir>",
       "write CPU profiles into this directory: the operator's (node --cpu-prof) and the control plane's (Go pprof)",
     )
@@ -126,6 +132,7 @@ export function registerBench(program: Command): void {
         concurrency: flags.concurrency,
         steady: Boolean(flags.steady),
         steadySeconds: flags.steadySeconds,
+        windowApps: flags.windowApps,
         cpuProfDir: flags.cpuProf,
         cpuProfSeconds: flags.cpuProfSeconds,
         operatorArgs: flags.operatorArg,

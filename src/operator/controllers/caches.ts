@@ -6,6 +6,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { SPARKPLANE_API_VERSION, SparkQueueNames } from "../../api/sparkplane/constants.js";
 import { API_VERSION, OperatorLabel, SparkApplicationNames } from "../../api/v1beta2/constants.js";
+import { BOUND_PODS_FIELD_SELECTOR } from "../../diagnose/pending.js";
 import { type SharedInformer, stripBookkeeping } from "../../kube/informer.js";
 import type { InformerSpec } from "../../kube/informer-registry.js";
 import { Resources, type ResourceType } from "../../kube/resource.js";
@@ -27,21 +28,72 @@ function asPlainJson(resource: ResourceType): ResourceType {
   return plain;
 }
 
+/** A container as the pod caches keep it: its requests only (what the scheduler counts). */
+interface CachedContainer {
+  resources: { requests: Record<string, string> };
+}
+
 /**
  * The part of a pod's spec the controllers read: a gated pod's gates and priority (queues, placement), the
- * node it is bound to (whose Summary API says what it used: cost).
+ * node it is bound to (whose Summary API says what it used: cost), and, while it is not bound, what the
+ * scheduler weighs (requests, tolerations, node selection): the pending diagnosis reads it from here, never
+ * from the API server.
  */
 interface CachedPodSpec {
   schedulingGates?: { name: string }[];
   priority?: number;
   nodeName?: string;
+  containers?: CachedContainer[];
+  initContainers?: CachedContainer[];
+  overhead?: Record<string, string>;
+  tolerations?: unknown[];
+  nodeSelector?: Record<string, string>;
+  affinity?: { nodeAffinity: unknown };
 }
 
-/** Cached pods: metadata (without managedFields), status, and of the spec only what `CachedPodSpec` keeps. */
-function withoutSpec(raw: KubernetesObject): KubernetesObject {
-  const { spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: CachedPodSpec };
+interface RawPodSpec {
+  schedulingGates?: { name: string }[];
+  priority?: number;
+  nodeName?: string;
+  containers?: { resources?: { requests?: Record<string, string> } }[];
+  initContainers?: { resources?: { requests?: Record<string, string> } }[];
+  overhead?: Record<string, string>;
+  tolerations?: unknown[];
+  nodeSelector?: Record<string, string>;
+  affinity?: { nodeAffinity?: unknown };
+}
+
+/** Containers reduced to their requests; undefined when none requests anything. */
+function requestsOnly(containers: RawPodSpec["containers"]): CachedContainer[] | undefined {
+  const kept = (containers ?? [])
+    .map((c) => c.resources?.requests)
+    .filter((r): r is Record<string, string> => r !== undefined && Object.keys(r).length > 0)
+    .map((requests) => ({ resources: { requests } }));
+  return kept.length > 0 ? kept : undefined;
+}
+
+/** What the scheduler weighs for a pod, as `CachedPodSpec` keeps it. */
+export function schedulingSpec(spec: RawPodSpec | undefined): CachedPodSpec {
   const kept: CachedPodSpec = {};
-  if (spec?.nodeName) kept.nodeName = spec.nodeName;
+  if (!spec) return kept;
+  const containers = requestsOnly(spec.containers);
+  const initContainers = requestsOnly(spec.initContainers);
+  if (containers) kept.containers = containers;
+  if (initContainers) kept.initContainers = initContainers;
+  if (spec.overhead && Object.keys(spec.overhead).length > 0) kept.overhead = spec.overhead;
+  if (spec.tolerations?.length) kept.tolerations = spec.tolerations;
+  if (spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0) kept.nodeSelector = spec.nodeSelector;
+  if (spec.affinity?.nodeAffinity) kept.affinity = { nodeAffinity: spec.affinity.nodeAffinity };
+  return kept;
+}
+
+/**
+ * Cached Spark pods: metadata (without managedFields), status, and of the spec only what `CachedPodSpec`
+ * keeps: a bound pod its node, an unbound one what the scheduler weighs (and its gates).
+ */
+export function slimSparkPod(raw: KubernetesObject): KubernetesObject {
+  const { spec, ...rest } = stripBookkeeping(raw) as KubernetesObject & { spec?: RawPodSpec };
+  const kept: CachedPodSpec = spec?.nodeName ? { nodeName: spec.nodeName } : schedulingSpec(spec);
   if (spec?.schedulingGates?.length) {
     kept.schedulingGates = spec.schedulingGates;
     if (spec.priority !== undefined) kept.priority = spec.priority;
@@ -64,13 +116,13 @@ export const SPARK_APPLICATIONS: InformerSpec = {
 
 /**
  * Spark's pods (driver and executors carry `spark-role`): metadata and status, kept as the server's JSON.
- * Their spec (most of a pod) is not cached: a reader that needs part of it adds that part here.
+ * Most of their spec is not cached (`slimSparkPod`): a reader that needs part of it adds that part here.
  */
 export const SPARK_PODS: InformerSpec = {
   key: "pods/spark-role",
   resource: asPlainJson(Resources.pods),
   labelSelector: "spark-role",
-  transform: withoutSpec,
+  transform: slimSparkPod,
 };
 
 /** An index of SPARK_PODS shared by its readers: Spark pods by their app's name (the operator's label). */
@@ -83,6 +135,45 @@ export const SPARK_APP_SERVICES: InformerSpec = {
   resource: asPlainJson(Resources.services),
   labelSelector: OperatorLabel.AppName,
   transform: metadataAndClusterIP,
+};
+
+/**
+ * Every live pod bound to a node, in every namespace (not only the watched ones: any pod takes a node's
+ * room), as its node, phase and requests: what each node has left, for the pending diagnosis. The field
+ * selector keeps the unbound and the ended out of the cache (the server sends DELETED when a pod ends).
+ */
+function boundPodEssentials(raw: KubernetesObject): KubernetesObject {
+  const pod = raw as KubernetesObject & { spec?: RawPodSpec; status?: { phase?: string } };
+  const spec: CachedPodSpec = { nodeName: pod.spec?.nodeName };
+  const containers = requestsOnly(pod.spec?.containers);
+  const initContainers = requestsOnly(pod.spec?.initContainers);
+  if (containers) spec.containers = containers;
+  if (initContainers) spec.initContainers = initContainers;
+  if (pod.spec?.overhead) spec.overhead = pod.spec.overhead;
+  return {
+    metadata: {
+      name: pod.metadata?.name,
+      namespace: pod.metadata?.namespace,
+      resourceVersion: pod.metadata?.resourceVersion,
+    },
+    spec,
+    status: { phase: pod.status?.phase },
+  } as KubernetesObject;
+}
+
+export const BOUND_PODS: InformerSpec = {
+  key: "pods/bound",
+  resource: asPlainJson(Resources.pods),
+  fieldSelector: BOUND_PODS_FIELD_SELECTOR,
+  allNamespaces: true,
+  transform: boundPodEssentials,
+};
+
+/** An index of BOUND_PODS: pods by the node they are bound to. */
+export const PODS_BY_NODE = "node";
+export const podsByNode = (pod: KubernetesObject): string[] => {
+  const node = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
+  return node ? [node] : [];
 };
 
 export const SPARK_QUEUE_RESOURCE: ResourceType = {

@@ -1,12 +1,21 @@
 /**
- * The pending-pod controller's registration: the shared Spark pod cache (status only) and the app cache; a
- * pod the scheduler marks Unschedulable enqueues its app.
+ * The pending-pod controller's registration: the shared Spark pod cache (indexed by app), the app cache, the
+ * nodes and the pods bound to them (indexed by node); a pod the scheduler marks Unschedulable enqueues its app.
  */
-import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Node, V1Pod } from "@kubernetes/client-node";
 import { OperatorLabel } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import { ControllerName } from "../../metrics/names.js";
-import { SPARK_APPLICATIONS, SPARK_PODS } from "../caches.js";
+import {
+  BOUND_PODS,
+  NODES,
+  PODS_BY_APP,
+  PODS_BY_NODE,
+  podsByApp,
+  podsByNode,
+  SPARK_APPLICATIONS,
+  SPARK_PODS,
+} from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { isUnschedulable, PendingController } from "./controller.js";
@@ -16,11 +25,15 @@ const NAME = ControllerName.Pending;
 export const pendingController: ControllerDefinition<ControllerOptions> = {
   name: NAME,
   async start(ctx) {
-    const pods = ctx.informers.informer(SPARK_PODS);
+    const pods = ctx.informers.informer(SPARK_PODS, { [PODS_BY_APP]: podsByApp });
     const apps = ctx.informers.informer(SPARK_APPLICATIONS);
+    const nodes = ctx.informers.informer(NODES);
+    const bound = ctx.informers.informer(BOUND_PODS, { [PODS_BY_NODE]: podsByNode });
     const controller = new PendingController({
-      json: ctx.clients.json,
       app: (namespace, name) => apps.get(namespace, name) as SparkApplication | undefined,
+      podsOf: (namespace, app) => pods.byIndex(PODS_BY_APP, app, namespace) as V1Pod[],
+      nodes: () => nodes.list() as V1Node[],
+      boundPodsOn: (names) => names.flatMap((n) => bound.byIndex(PODS_BY_NODE, n) as V1Pod[]),
       events: ctx.events,
       log: ctx.log,
     });
@@ -33,6 +46,6 @@ export const pendingController: ControllerDefinition<ControllerOptions> = {
     apps.addHandlers({
       onDelete: (o) => controller.forget(`${o.metadata?.namespace}/${o.metadata?.name}`),
     });
-    return queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
+    return queueWorkers(ctx, NAME, queue, async (key) => controller.reconcile(key));
   },
 };
