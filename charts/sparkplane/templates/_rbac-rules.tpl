@@ -63,7 +63,7 @@
   verbs: ["patch"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list"]
+  verbs: ["list", "watch"]
 - apiGroups: [""]
   resources: ["nodes"]
   verbs: ["list", "watch"]

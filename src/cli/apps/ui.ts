@@ -2,7 +2,15 @@ import { createServer, type Server } from "node:http";
 import { request } from "node:https";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
-import { type AppFlags, appContext, driverPodOf, requireApp, withAppFlags } from "./context.js";
+import { SparkLabel, SparkPortName } from "../../spark/constants.js";
+import {
+  type AppContext,
+  type AppFlags,
+  appContext,
+  driverPodOf,
+  requireApp,
+  withAppFlags,
+} from "./context.js";
 
 /** The API server path that proxies to a Service port. */
 export function serviceProxyPath(namespace: string, service: string, port: number): string {
@@ -55,6 +63,40 @@ export async function startUiProxy(kc: KubeConfig, target: string, port = 0): Pr
   return server;
 }
 
+interface UiTarget {
+  service: string;
+  port: number;
+}
+
+/** kubeflow's UI Service, from the app's status. */
+function uiServiceTarget(
+  info: { webUIServiceName?: string; webUIPort?: number } | undefined,
+): UiTarget | undefined {
+  return info?.webUIServiceName
+    ? { service: info.webUIServiceName, port: info.webUIPort ?? 4040 }
+    : undefined;
+}
+
+/**
+ * Without a UI Service (`sparkplane operator --enable-ui-service=false`): Spark's own headless driver Service,
+ * which has the UI port too.
+ */
+async function driverServiceTarget(
+  ctx: AppContext,
+  appId: string | undefined,
+): Promise<UiTarget | undefined> {
+  if (!appId) return undefined;
+  const services = await ctx.core.listNamespacedService({
+    namespace: ctx.namespace,
+    labelSelector: `${SparkLabel.AppId}=${appId}`,
+  });
+  for (const svc of services.items) {
+    const port = svc.spec?.ports?.find((p) => p.name === SparkPortName.Ui);
+    if (port && svc.metadata?.name) return { service: svc.metadata.name, port: port.port };
+  }
+  return undefined;
+}
+
 export function registerUi(program: Command): void {
   withAppFlags(program.command("ui").argument("<app>"))
     .description("open the Spark UI of a running app through the API server's service proxy")
@@ -62,8 +104,10 @@ export function registerUi(program: Command): void {
     .action(async (name: string, flags: AppFlags & { port: number }) => {
       const ctx = appContext(flags);
       const app = await requireApp(ctx, name);
-      const svc = app.status?.driverInfo?.webUIServiceName;
-      if (!svc)
+      const target =
+        uiServiceTarget(app.status?.driverInfo) ??
+        (await driverServiceTarget(ctx, app.status?.sparkApplicationId));
+      if (!target)
         throw new Error(
           `${name} has no Spark UI service (state ${app.status?.applicationState?.state || "NEW"}); it exists while the driver runs`,
         );
@@ -79,7 +123,7 @@ export function registerUi(program: Command): void {
       }
       const server = await startUiProxy(
         ctx.kc,
-        serviceProxyPath(ctx.namespace, svc, app.status?.driverInfo?.webUIPort ?? 4040),
+        serviceProxyPath(ctx.namespace, target.service, target.port),
         flags.port,
       );
       const addr = server.address();

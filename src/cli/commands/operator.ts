@@ -20,6 +20,7 @@ interface OperatorFlags {
   metricsJobSubmitLatencyBuckets?: string;
   metricsJobStartLatencyBuckets?: string;
   installCrds: boolean;
+  enableUiService: boolean;
   queueCapacityCheck: boolean;
   queueAdmitAtSubmission: boolean;
   resyncSeconds: number;
@@ -31,6 +32,15 @@ interface OperatorFlags {
   leaderElect: boolean;
   leaderElectionNamespace?: string;
   leaderElectionName: string;
+}
+
+/** kubeflow's boolean flags: `--flag`, `--flag=true`, `--flag=false`. */
+function bool(name: string) {
+  return (v: string) => {
+    if (v === "true") return true;
+    if (v === "false") return false;
+    throw new Error(`${name} must be true or false, got "${v}"`);
+  };
 }
 
 function positiveInt(name: string) {
@@ -90,6 +100,12 @@ export function registerOperator(program: Command): void {
       "buckets (s) of spark_application_start_latency_seconds_histogram (default 30,60,...,300)",
     )
     .option("--no-install-crds", "do not create or update the CRDs at start-up")
+    .option(
+      "--enable-ui-service [bool]",
+      "create kubeflow's Spark UI Service (<app>-ui-svc) for each running app; =false saves a Service, a ClusterIP and an EndpointSlice per app (the UI stays reachable through the driver's own Service)",
+      bool("--enable-ui-service"),
+      true,
+    )
     .option(
       "--no-queue-capacity-check",
       "SparkQueues admit within their quotas only, without checking that the nodes' allocatable takes the app",
@@ -162,6 +178,7 @@ export function registerOperator(program: Command): void {
         metricsHost: flags.metricsHost ?? defaultListenHost(process.env),
         metrics,
         installCrds: flags.installCrds,
+        decide: { enableUIService: flags.enableUiService },
         queueCapacityCheck: flags.queueCapacityCheck,
         queueAdmitAtSubmission: flags.queueAdmitAtSubmission,
         resyncMs: flags.resyncSeconds * 1000,
