@@ -4,7 +4,8 @@ import { parseNodePool } from "../../agent/config.js";
 import { down, status, up } from "../../local/cluster.js";
 import { requireArgo } from "../../local/provision/argo.js";
 import { requireHelm } from "../../local/provision/helm.js";
-import { provision, requireToolset } from "../../local/provision/index.js";
+import { provision } from "../../local/provision/index.js";
+import { requireKubectl } from "../../local/provision/kubernetes.js";
 import {
   embeddedKubeconfig,
   kubeconfigArgs,
@@ -120,7 +121,7 @@ export function registerClusterCommands(program: Command): void {
       console.log(found.path);
     });
 
-  registerPassThrough(program, "kubectl", () => requireToolset().kube.kubectl);
+  registerPassThrough(program, "kubectl", requireKubectl);
   registerPassThrough(program, "argo", () => requireArgo().argo);
   registerPassThrough(program, "helm", () => requireHelm().helm);
 }
