@@ -12,6 +12,7 @@ const HOME = "/home/u/.kube/config";
 
 interface Case {
   flag?: boolean;
+  named?: boolean;
   env?: boolean;
   inCluster?: boolean;
   embeddedFile?: boolean;
@@ -24,7 +25,12 @@ function inputs(c: Case): KubeconfigInputs {
     ...(c.flag ? { flag: "/flag/kubeconfig" } : {}),
     ...(c.env ? { env: "/env/a:/env/b" } : {}),
     inCluster: Boolean(c.inCluster),
-    embedded: { path: EMBEDDED, exists: Boolean(c.embeddedFile), running: Boolean(c.running) },
+    embedded: {
+      path: EMBEDDED,
+      exists: Boolean(c.embeddedFile),
+      running: Boolean(c.running),
+      named: Boolean(c.named),
+    },
     home: { path: HOME, exists: Boolean(c.home) },
   };
 }
@@ -32,6 +38,7 @@ function inputs(c: Case): KubeconfigInputs {
 /** What each combination of the inputs chooses, by the precedence alone. */
 function expected(c: Case): string {
   if (c.flag) return "flag";
+  if (c.named) return c.embeddedFile && c.running ? "embedded" : "none";
   if (c.env) return "env";
   if (c.inCluster) return "in-cluster";
   if (c.embeddedFile && c.running) return "embedded";
@@ -39,8 +46,8 @@ function expected(c: Case): string {
   return "none";
 }
 
-describe("chooseKubeconfig: flag, KUBECONFIG, in-cluster, the running embedded cluster, ~/.kube/config", () => {
-  const keys = ["flag", "env", "inCluster", "embeddedFile", "running", "home"] as const;
+describe("chooseKubeconfig: flags, KUBECONFIG, in-cluster, the running embedded cluster, ~/.kube/config", () => {
+  const keys = ["flag", "named", "env", "inCluster", "embeddedFile", "running", "home"] as const;
   for (let bits = 0; bits < 1 << keys.length; bits++) {
     const c: Case = Object.fromEntries(keys.map((k, i) => [k, Boolean(bits & (1 << i))]));
     const on = keys.filter((k) => c[k]).join(" ") || "nothing";
@@ -71,6 +78,16 @@ describe("chooseKubeconfig: flag, KUBECONFIG, in-cluster, the running embedded c
     assert.deepEqual(choice, { kind: "flag", path: EMBEDDED, embedded: true });
     const viaEnv = chooseKubeconfig({ ...inputs({}), env: EMBEDDED });
     assert.equal(viaEnv.kind === "env" && viaEnv.embedded, true);
+  });
+
+  test("--state-dir names its cluster ahead of KUBECONFIG, and never falls back when it is stopped", () => {
+    const running = chooseKubeconfig(inputs({ named: true, env: true, embeddedFile: true, running: true }));
+    assert.equal(running.kind, "embedded");
+    const stopped = chooseKubeconfig(
+      inputs({ named: true, env: true, inCluster: true, embeddedFile: true, home: true }),
+    );
+    assert.equal(stopped.kind, "none");
+    assert.match(stopped.kind === "none" ? stopped.message : "", /not running.*`sparkplane up`/);
   });
 
   test("nothing available: the message says what to do", () => {

@@ -1,8 +1,9 @@
 /**
  * Which cluster a command talks to. One rule for every command, kubectl's precedence with the embedded cluster
  * slotted in: --kubeconfig, KUBECONFIG, in-cluster config, the embedded cluster while its supervisor runs,
- * ~/.kube/config. A stopped embedded cluster's kubeconfig (left behind by `sparkplane down`) is never used:
- * its port is dead, or worse, taken by another cluster.
+ * ~/.kube/config. A --state-dir flag names its embedded cluster as a flag does, ahead of the environment.
+ * A stopped embedded cluster's kubeconfig (left behind by `sparkplane down`) is never used: its port is dead,
+ * or worse, taken by another cluster.
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
@@ -15,7 +16,7 @@ import { stateDirOf } from "./state-dir.js";
 
 /** The --kubeconfig option's help, for every command that takes it. */
 export const KUBECONFIG_FLAG_HELP =
-  "a cluster's kubeconfig (default: KUBECONFIG, else in-cluster config, else the embedded cluster while it runs, else ~/.kube/config)";
+  "a cluster's kubeconfig (default: --state-dir's cluster, else KUBECONFIG, else in-cluster config, else the embedded cluster while it runs, else ~/.kube/config)";
 
 export interface KubeconfigInputs {
   /** --kubeconfig. */
@@ -24,8 +25,11 @@ export interface KubeconfigInputs {
   env?: string;
   /** KUBERNETES_SERVICE_HOST/PORT and the service-account token are present. */
   inCluster: boolean;
-  /** The embedded cluster of the state dir: its kubeconfig, whether the file exists, whether it runs. */
-  embedded: { path: string; exists: boolean; running: boolean };
+  /**
+   * The embedded cluster of the state dir: its kubeconfig, whether the file exists, whether it runs, and
+   * whether the --state-dir flag named it (rather than SPARKPLANE_STATE_DIR or the default).
+   */
+  embedded: { path: string; exists: boolean; running: boolean; named?: boolean };
   /** ~/.kube/config and whether it exists. */
   home: { path: string; exists: boolean };
 }
@@ -46,6 +50,12 @@ export type KubeconfigDecision = KubeconfigChoice | { kind: "none"; message: str
 export function chooseKubeconfig(i: KubeconfigInputs): KubeconfigDecision {
   const isEmbedded = (path: string) => resolve(path) === resolve(i.embedded.path);
   if (i.flag) return { kind: "flag", path: i.flag, embedded: isEmbedded(i.flag) };
+  if (i.embedded.named) {
+    const named = embeddedKubeconfig(i.embedded);
+    return "path" in named
+      ? { kind: "embedded", path: named.path, embedded: true }
+      : { kind: "none", message: named.message };
+  }
   if (i.env) return { kind: "env", paths: i.env, embedded: isEmbedded(i.env) };
   if (i.inCluster) return { kind: "in-cluster", embedded: false };
   if (i.embedded.running && i.embedded.exists)
@@ -106,7 +116,12 @@ export function kubeconfigInputs(
     ...(flags.kubeconfig ? { flag: flags.kubeconfig } : {}),
     ...(env.KUBECONFIG ? { env: env.KUBECONFIG } : {}),
     inCluster: hasInClusterConfig(env, existsSync),
-    embedded: { path: embeddedPath, exists: existsSync(embeddedPath), running: isClusterRunning(stateDir) },
+    embedded: {
+      path: embeddedPath,
+      exists: existsSync(embeddedPath),
+      running: isClusterRunning(stateDir),
+      named: Boolean(flags.stateDir),
+    },
     home: { path: homePath, exists: existsSync(homePath) },
   };
 }
