@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { V1Pod } from "@kubernetes/client-node";
+import { NO_SUCH_FILE_LOG } from "../spark/stack-traces.test-helpers.js";
 import { pod } from "./fixtures.test-helpers.js";
 import {
   backoffMs,
@@ -107,6 +108,16 @@ describe("restart decisions", () => {
     assert.ok(Buffer.byteLength(m) <= MESSAGE_MAX_BYTES);
     assert.ok(m.endsWith(`line 199 ${"x".repeat(40)}`));
     assert.ok(m.startsWith("line "), "cut at a line boundary");
+  });
+  test("failure messages: a Java stack trace keeps its headline, then the last frames", () => {
+    const m = logTailMessage(NO_SUCH_FILE_LOG)!;
+    assert.ok(Buffer.byteLength(m) <= MESSAGE_MAX_BYTES);
+    assert.match(m, /^Exception in thread "main" org\.apache\.spark\.SparkException: /);
+    assert.match(
+      m,
+      /\nCaused by: java\.nio\.file\.NoSuchFileException: \/opt\/spark\/examples\/jars\/spark-examples\.jar\n/,
+    );
+    assert.ok(m.endsWith("\t... 7 more"));
   });
 });
 

@@ -1,4 +1,5 @@
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
+import { exceptionSummary } from "../spark/exception-summary.js";
 
 /** A terminated container run (state.terminated / lastState.terminated), times as RFC 3339 strings. */
 export interface Terminated {
@@ -79,8 +80,13 @@ export function terminationReason(
   return exitCode === 0 ? "Completed" : "Error";
 }
 
-/** The last lines of a log, as much as fits the kubelet's limits (for failed containers). */
+/**
+ * A failed container's message within the kubelet's limits: a Java stack trace's headline and last frames when
+ * the log ends in one, else the log's last lines (the kubelet's own rule).
+ */
 export function logTailMessage(log: string): string | undefined {
+  const summary = exceptionSummary(log, MESSAGE_MAX_BYTES);
+  if (summary) return summary;
   let text = log.replace(/\n+$/, "").split("\n").slice(-MESSAGE_MAX_LINES).join("\n");
   while (Buffer.byteLength(text) > MESSAGE_MAX_BYTES)
     text = text.slice(text.indexOf("\n") >= 0 ? text.indexOf("\n") + 1 : 1);

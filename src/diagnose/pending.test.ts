@@ -231,6 +231,24 @@ describe("diagnosePending", () => {
     assert.match(f?.fix ?? "", /spec\.executor\.memory/);
   });
 
+  it("both CPU and memory short (32 cores, 100g on a 16-CPU/64Gi node): names both, each with its field", () => {
+    const big = sparkPiApp({ executor: { cores: 32, memory: "100g", instances: 1 } });
+    const [f] = diagnosePending({
+      app: big,
+      pods: [pod("e", "executor", { cpu: "32", memory: "110Gi" })],
+      nodes: [node("n1", "16", "64Gi")],
+      boundPods: [bound("x", "n1", "1", "4Gi")],
+    });
+    assert.deepEqual(f, {
+      pod: "e",
+      role: "executor",
+      reason: "cpu-and-memory",
+      message:
+        "needs 32 CPU and 110 GiB of memory per executor (spec.executor.memory plus overhead); largest free on the node it may use 15 CPU, 60 GiB",
+      fix: "lower `spec.executor.cores` and `spec.executor.memory` (or `spec.executor.memoryOverhead`), or add nodes",
+    });
+  });
+
   it("CPU on one node, memory on another: says no single node has both", () => {
     const [f] = diagnosePending({
       app,

@@ -35,6 +35,8 @@ export type PendingReason =
   | "selector"
   | "cpu"
   | "memory"
+  /** Both CPU and memory more than any node it may use has free. */
+  | "cpu-and-memory"
   | "pods"
   | "no-nodes"
   | "waiting";
@@ -113,21 +115,35 @@ function resourceFinding(
   const most = (pick: (r: Resources) => number) => Math.max(...candidates.map(pick));
   const nodesText =
     candidates.length === 1 ? "the node it may use" : `any of the ${candidates.length} nodes it may use`;
-  if (need.cpu > most((r) => r.cpu) + CPU_EPSILON)
+  const cpuShort = need.cpu > most((r) => r.cpu) + CPU_EPSILON;
+  const memoryShort = need.memory > most((r) => r.memory);
+  const freeCpu = formatCpu(most((r) => r.cpu));
+  const freeMemory = formatMemory(most((r) => r.memory));
+  const memoryNeed = `${formatMemory(need.memory)} of memory per ${role} (spec.${role}.memory plus overhead)`;
+  const memoryFix = `\`spec.${role}.memory\` (or \`spec.${role}.memoryOverhead\`)`;
+  if (cpuShort && memoryShort)
+    return {
+      pod: name,
+      role,
+      reason: "cpu-and-memory",
+      message: `needs ${formatCpu(need.cpu)} and ${memoryNeed}; largest free on ${nodesText} ${freeCpu}, ${freeMemory}`,
+      fix: `lower \`${cpuField(app, role)}\` and ${memoryFix}, or add nodes`,
+    };
+  if (cpuShort)
     return {
       pod: name,
       role,
       reason: "cpu",
-      message: `needs ${formatCpu(need.cpu)} per ${role}; largest free on ${nodesText} ${formatCpu(most((r) => r.cpu))}`,
+      message: `needs ${formatCpu(need.cpu)} per ${role}; largest free on ${nodesText} ${freeCpu}`,
       fix: `lower \`${cpuField(app, role)}\` or add nodes`,
     };
-  if (need.memory > most((r) => r.memory))
+  if (memoryShort)
     return {
       pod: name,
       role,
       reason: "memory",
-      message: `needs ${formatMemory(need.memory)} of memory per ${role} (spec.${role}.memory plus overhead); largest free on ${nodesText} ${formatMemory(most((r) => r.memory))}`,
-      fix: `lower \`spec.${role}.memory\` (or \`spec.${role}.memoryOverhead\`) or add nodes`,
+      message: `needs ${memoryNeed}; largest free on ${nodesText} ${freeMemory}`,
+      fix: `lower ${memoryFix} or add nodes`,
     };
   if (most((r) => r.pods) < 1)
     return {

@@ -69,9 +69,15 @@ export function kubeConfigSource(
 ): KubeConfigSource {
   if (path) return { kind: "file", path };
   if (env.KUBECONFIG) return { kind: "default" };
-  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && exists(`${SERVICE_ACCOUNT_DIR}/token`))
-    return { kind: "in-cluster" };
+  if (hasInClusterConfig(env, exists)) return { kind: "in-cluster" };
   return { kind: "default" };
+}
+
+/** Whether this process runs in a pod with its service account: the service env and the projected token. */
+export function hasInClusterConfig(env: NodeJS.ProcessEnv, exists: (file: string) => boolean): boolean {
+  return Boolean(
+    env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && exists(`${SERVICE_ACCOUNT_DIR}/token`),
+  );
 }
 
 /**
@@ -80,8 +86,12 @@ export function kubeConfigSource(
  * kubelet, or the agent, rewrites it at 80% of its lifetime) is picked up; the CA file is read per connection.
  */
 export function loadKubeConfig(path?: string): KubeConfig {
+  return kubeConfigFrom(kubeConfigSource(path, process.env, existsSync));
+}
+
+/** A pooled KubeConfig loaded from a source its caller chose. */
+export function kubeConfigFrom(source: KubeConfigSource): KubeConfig {
   const kc = new PooledKubeConfig();
-  const source = kubeConfigSource(path, process.env, existsSync);
   if (source.kind === "file") kc.loadFromFile(source.path);
   else if (source.kind === "in-cluster") kc.loadFromCluster();
   else kc.loadFromDefault();

@@ -40,6 +40,11 @@ function liveSupervisor(stateDir: string): ClusterState | undefined {
   return state && ownedBy(state.supervisorPid, stateDir) ? state : undefined;
 }
 
+/** Whether the state dir's supervisor is alive (a cluster starting, ready or stopping). */
+export function isClusterRunning(stateDir: string): boolean {
+  return liveSupervisor(stateDir) !== undefined;
+}
+
 /** Kills processes left behind by a supervisor that was itself killed (found through their pid files). */
 async function reapOrphans(stateDir: string): Promise<string[]> {
   const { pids } = statePaths(stateDir);

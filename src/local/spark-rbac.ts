@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { SparkDriverRbac } from "../spark/constants.js";
 import { examplesSourceDir } from "./provision/examples.js";
 import { createInNamespace, yamlDocs } from "./yaml-objects.js";
 
@@ -10,12 +11,12 @@ import { createInNamespace, yamlDocs } from "./yaml-objects.js";
 export async function ensureSparkServiceAccount(
   kc: KubeConfig,
   namespace: string,
-  account = "spark",
+  account: string = SparkDriverRbac.ServiceAccount,
 ): Promise<void> {
   const docs = yamlDocs(join(examplesSourceDir(), "spark-rbac.yaml"));
   await createInNamespace(
     kc,
-    docs.map((d) => (account === "spark" ? d : renameAccount(d, account))),
+    docs.map((d) => (account === SparkDriverRbac.ServiceAccount ? d : renameAccount(d, account))),
     namespace,
   );
 }

@@ -252,3 +252,10 @@ export const SparkVolumeType = {
   Nfs: "nfs",
   PersistentVolumeClaim: "persistentVolumeClaim",
 } as const;
+
+/** The identity Spark drivers run as, as this project's examples name it, and the file that creates it. */
+export const SparkDriverRbac = {
+  ServiceAccount: "spark",
+  /** The ServiceAccount, Role and RoleBinding, relative to the repository root. */
+  Example: "examples/spark-rbac.yaml",
+} as const;

@@ -30,6 +30,14 @@ describe("SparkApplication schema", () => {
     assert.ok(seedFiles.length >= 3);
   });
 
+  it("every seed YAML cites its seed document by name, not by a path on the machine it was written on", () => {
+    for (const file of readdirSync(SEEDS).filter((f) => f.endsWith(".yaml"))) {
+      const text = readFileSync(new URL(file, SEEDS), "utf8");
+      assert.doesNotMatch(text, /(^|[\s(])\/(work|home|Users|tmp)\/|shared\/seeds/, file);
+      assert.match(text.split("\n")[0]!, /^# .*\bseed \d{3}\b/i, `${file}: its first line names the seed`);
+    }
+  });
+
   for (const file of seedFiles) {
     it(`accepts and validates the seed example ${file}`, () => {
       const app: unknown = parse(readFileSync(new URL(file, SEEDS), "utf8"));

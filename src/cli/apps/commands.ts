@@ -1,7 +1,9 @@
 import { PassThrough } from "node:stream";
 import { type KubeConfig, Log, type V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
+import { SparkApplicationNames } from "../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
+import { eventsAboutSelector } from "../../kube/event-selector.js";
 import {
   type AppFlags,
   appContext,
@@ -65,7 +67,11 @@ export function registerAppCommands(program: Command): void {
       const driver = await driverPodOf(ctx, app);
       const events = await ctx.core.listNamespacedEvent({
         namespace: ctx.namespace,
-        fieldSelector: `involvedObject.name=${name},involvedObject.kind=SparkApplication`,
+        fieldSelector: eventsAboutSelector({
+          kind: SparkApplicationNames.kind,
+          name,
+          ...(app.metadata.uid ? { uid: app.metadata.uid } : {}),
+        }),
       });
       console.log(describeApp(app, driver, events.items, Date.now(), await pendingDiagnosis(ctx, app)));
     });

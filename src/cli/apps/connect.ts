@@ -3,22 +3,15 @@
  * and prints a Spark Connect URL that works from this host; `sparkplane env`: the client-mode settings of a
  * SparkContext on this host whose executors run on the embedded cluster.
  */
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { SPARK_CONNECT_PORT } from "../../api/v1alpha1/constants.js";
-import { statePaths } from "../../local/paths.js";
 import { findSpark } from "../../local/provision/spark.js";
-import { stateDirOf } from "../state-dir.js";
+import { embeddedKubeconfig, kubeconfigInputs } from "../kubeconfig-choice.js";
 import { asShell, clientModeEnv } from "./client-mode.js";
 import { type AppFlags, appContext, withAppFlags } from "./context.js";
 import { hostConnectURL, waitForSession } from "./session-wait.js";
 
 export { hostConnectURL };
-
-/** Whether the flags name the embedded cluster (its kubeconfig exists and no other is given). */
-export function isEmbedded(flags: AppFlags): boolean {
-  return !flags.kubeconfig && existsSync(statePaths(stateDirOf(flags)).kubeconfig);
-}
 
 export function registerConnect(program: Command): void {
   withAppFlags(program.command("connect <session>"))
@@ -29,7 +22,7 @@ export function registerConnect(program: Command): void {
     .option("--in-cluster", "print the in-cluster URL (sc://<service>.<namespace>.svc:15002) instead")
     .action(async (name: string, flags: AppFlags & { timeout: string; inCluster?: boolean }) => {
       const ctx = appContext(flags);
-      const embedded = isEmbedded(flags);
+      const embedded = ctx.kubeconfig.embedded;
       const { conn, url } = await waitForSession(ctx, name, {
         timeoutSeconds: Number(flags.timeout),
         urlOf: (c) => (flags.inCluster ? c.status?.connectionURL : hostConnectURL(c, embedded)),
@@ -60,9 +53,9 @@ export function registerConnect(program: Command): void {
         serviceAccount?: string;
         json?: boolean;
       }) => {
-        const kubeconfig = statePaths(stateDirOf(flags)).kubeconfig;
-        if (!existsSync(kubeconfig))
-          throw new Error(`no embedded cluster (no ${kubeconfig}): run \`sparkplane up\` first`);
+        const found = embeddedKubeconfig(kubeconfigInputs(flags).embedded);
+        if ("message" in found) throw new Error(found.message);
+        const kubeconfig = found.path;
         const ctx = appContext({ ...flags, kubeconfig });
         const spark = findSpark();
         if (!spark) throw new Error("Spark is not provisioned: run `sparkplane provision`");

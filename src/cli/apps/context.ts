@@ -1,12 +1,14 @@
-import { existsSync } from "node:fs";
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import type { Command } from "commander";
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
 import { BOUND_PODS_FIELD_SELECTOR, diagnosePending, summarizePending } from "../../diagnose/pending.js";
-import { loadKubeConfig } from "../../kube/config.js";
-import { statePaths } from "../../local/paths.js";
-import { stateDirOf } from "../state-dir.js";
+import {
+  KUBECONFIG_FLAG_HELP,
+  type KubeconfigChoice,
+  loadChosenKubeConfig,
+  resolveKubeconfig,
+} from "../kubeconfig-choice.js";
 
 export interface AppFlags {
   kubeconfig?: string;
@@ -18,15 +20,14 @@ export interface AppFlags {
 export function withAppFlags(cmd: Command): Command {
   return cmd
     .option("-n, --namespace <ns>", "namespace (default: the app's, else default)")
-    .option(
-      "--kubeconfig <path>",
-      "a cluster's kubeconfig (default: the embedded cluster's, else KUBECONFIG)",
-    )
+    .option("--kubeconfig <path>", KUBECONFIG_FLAG_HELP)
     .option("--state-dir <dir>", "the embedded cluster's state dir (env: SPARKPLANE_STATE_DIR)");
 }
 
 export interface AppContext {
   kc: KubeConfig;
+  /** Which kubeconfig it is (the embedded cluster's, or another's). */
+  kubeconfig: KubeconfigChoice;
   core: CoreV1Api;
   custom: CustomObjectsApi;
   namespace: string;
@@ -34,10 +35,10 @@ export interface AppContext {
   get(name: string): Promise<SparkApplication | undefined>;
 }
 
-/** --kubeconfig, else the embedded cluster's kubeconfig when it exists, else the standard resolution. */
+/** The cluster by `resolveKubeconfig`, the namespace by flag, document, kubeconfig context, else default. */
 export function appContext(flags: AppFlags, namespaceFromDoc?: string): AppContext {
-  const embedded = statePaths(stateDirOf(flags)).kubeconfig;
-  const kc = loadKubeConfig(flags.kubeconfig ?? (existsSync(embedded) ? embedded : undefined));
+  const kubeconfig = resolveKubeconfig(flags);
+  const kc = loadChosenKubeConfig(kubeconfig);
   const namespace =
     flags.namespace ??
     namespaceFromDoc ??
@@ -47,6 +48,7 @@ export function appContext(flags: AppFlags, namespaceFromDoc?: string): AppConte
   const ref = { group: GROUP, version: VERSION, plural: SparkApplicationNames.plural, namespace };
   return {
     kc,
+    kubeconfig,
     core: kc.makeApiClient(CoreV1Api),
     custom,
     namespace,

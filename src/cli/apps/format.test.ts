@@ -80,3 +80,18 @@ test("describeApp lists the Pending diagnosis before the events, and nothing whe
   assert.ok(out.includes(`Pending:\n  ${line}\nEvents:`), out);
   assert.equal(describeApp(app, undefined, []).includes("Pending:"), false);
 });
+
+test("describeApp shows only the events of this app, not of a deleted app of the same name", () => {
+  const current = { ...app, metadata: { ...app.metadata, uid: "uid-new" } } as SparkApplication;
+  const event = (uid: string, reason: string) => ({
+    metadata: {},
+    involvedObject: { kind: "SparkApplication", name: "spark-pi", uid },
+    type: "Normal",
+    reason,
+    message: reason,
+    lastTimestamp: new Date("2026-01-01T00:00:10Z"),
+  });
+  const out = describeApp(current, undefined, [event("uid-old", "OldRunFailed"), event("uid-new", "NewRun")]);
+  assert.match(out, /NewRun/);
+  assert.doesNotMatch(out, /OldRunFailed/);
+});

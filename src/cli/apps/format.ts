@@ -39,6 +39,7 @@ export function describeApp(
   pending: readonly string[] = [],
 ): string {
   const s = app.status;
+  events = ownEvents(app, events);
   const lines = [
     `Name:          ${app.metadata.name}`,
     `Namespace:     ${app.metadata.namespace}`,
@@ -78,6 +79,12 @@ export function describeApp(
     );
   }
   return lines.join("\n");
+}
+
+/** The events about this app, not about a deleted app of the same name (a different uid). */
+function ownEvents(app: SparkApplication, events: CoreV1Event[]): CoreV1Event[] {
+  const uid = app.metadata.uid;
+  return uid ? events.filter((e) => e.involvedObject?.uid === uid) : events;
 }
 
 function eventTime(e: CoreV1Event): number {

@@ -18,7 +18,6 @@ import { ensureSparkServiceAccount } from "../../local/spark-rbac.js";
 import { SPARK_VERSION } from "../../local/versions.js";
 import { idleTimeoutOf } from "../../operator/controllers/sparkconnect/decide/idle.js";
 import { Progress } from "../../util/progress.js";
-import { isEmbedded } from "./connect.js";
 import { type AppContext, type AppFlags, appContext, withAppFlags } from "./context.js";
 import {
   DEFAULT_JUPYTER_PORT,
@@ -156,7 +155,7 @@ export function registerNotebook(program: Command): void {
     .option("--timeout <seconds>", "how long to wait for the session to be Ready", "600")
     .action(async (flags: NotebookFlags) => {
       const ctx = appContext(flags);
-      const embedded = isEmbedded(flags);
+      const embedded = ctx.kubeconfig.embedded;
       const spark = findSpark();
       if (!spark)
         throw new Error("Spark is not provisioned (pyspark for the kernel): run `sparkplane provision`");

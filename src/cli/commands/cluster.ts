@@ -1,12 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { parseNodePool } from "../../agent/config.js";
 import { down, status, up } from "../../local/cluster.js";
-import { statePaths } from "../../local/paths.js";
 import { requireArgo } from "../../local/provision/argo.js";
 import { requireHelm } from "../../local/provision/helm.js";
-import { provision, requireToolset } from "../../local/provision/index.js";
+import { provision } from "../../local/provision/index.js";
+import { requireKubectl } from "../../local/provision/kubernetes.js";
+import {
+  embeddedKubeconfig,
+  kubeconfigArgs,
+  kubeconfigInputs,
+  resolveKubeconfig,
+} from "../kubeconfig-choice.js";
 import { stateDirOf, withStateDir } from "../state-dir.js";
 
 interface UpFlags {
@@ -111,47 +116,35 @@ export function registerClusterCommands(program: Command): void {
   withStateDir(program.command("kubeconfig"))
     .description("print the path of the embedded cluster's admin kubeconfig (last line)")
     .action((opts: { stateDir?: string }) => {
-      const path = statePaths(stateDirOf(opts)).kubeconfig;
-      if (!existsSync(path)) throw new Error(`no kubeconfig at ${path}: run \`sparkplane up\` first`);
-      console.log(path);
+      const found = embeddedKubeconfig(kubeconfigInputs(opts).embedded);
+      if ("message" in found) throw new Error(found.message);
+      console.log(found.path);
     });
 
-  registerPassThrough(program, "kubectl", (kubeconfig, args) => [
-    requireToolset().kube.kubectl,
-    ["--kubeconfig", kubeconfig, ...args],
-  ]);
-  registerPassThrough(program, "argo", (kubeconfig, args) => [
-    requireArgo().argo,
-    ["--kubeconfig", kubeconfig, ...args],
-  ]);
-  registerPassThrough(program, "helm", (kubeconfig, args) => [
-    requireHelm().helm,
-    ["--kubeconfig", kubeconfig, ...args],
-  ]);
+  registerPassThrough(program, "kubectl", requireKubectl);
+  registerPassThrough(program, "argo", () => requireArgo().argo);
+  registerPassThrough(program, "helm", () => requireHelm().helm);
 }
 
 /**
- * `sparkplane kubectl|helm [--state-dir DIR] ARGS...`: the provisioned binary pointed at the embedded cluster.
- * Every other argument is the binary's own, so the command parses only a leading --state-dir.
+ * `sparkplane kubectl|argo|helm [--state-dir DIR] ARGS...`: the provisioned binary pointed at the cluster
+ * `resolveKubeconfig` chooses (the embedded one while it runs, unless KUBECONFIG or in-cluster config names
+ * another). Every other argument is the binary's own, so the command parses only a leading --state-dir; a
+ * --kubeconfig among them comes after ours and wins.
  */
-function registerPassThrough(
-  program: Command,
-  name: string,
-  command: (kubeconfig: string, args: string[]) => [string, string[]],
-): void {
+function registerPassThrough(program: Command, name: string, binary: () => string): void {
   program
     .command(name)
     .description(
-      `run the provisioned ${name} against the embedded cluster: sparkplane ${name} [--state-dir DIR] ARGS...`,
+      `run the provisioned ${name} against the embedded cluster while it runs, unless KUBECONFIG or in-cluster config names another: sparkplane ${name} [--state-dir DIR] ARGS...`,
     )
     .allowUnknownOption()
     .helpOption(false)
     .argument("[args...]")
     .action((args: string[]) => {
       const { stateDir, rest } = leadingStateDir(args);
-      const kubeconfig = statePaths(stateDirOf({ stateDir })).kubeconfig;
-      const [binary, argv] = command(kubeconfig, rest);
-      const r = spawnSync(binary, argv, { stdio: "inherit" });
+      const argv = [...kubeconfigArgs(resolveKubeconfig({ stateDir })), ...rest];
+      const r = spawnSync(binary(), argv, { stdio: "inherit" });
       process.exitCode = r.status ?? 1;
     });
 }

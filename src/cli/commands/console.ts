@@ -1,9 +1,6 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { startConsole } from "../../console/server.js";
-import { loadKubeConfig } from "../../kube/config.js";
-import { statePaths } from "../../local/paths.js";
-import { stateDirOf } from "../state-dir.js";
+import { KUBECONFIG_FLAG_HELP, loadChosenKubeConfig, resolveKubeconfig } from "../kubeconfig-choice.js";
 
 interface ConsoleFlags {
   address: string;
@@ -23,10 +20,7 @@ export function registerConsole(program: Command): void {
     .description("serve the REST API (/api/v1) and Livy-compatible batches (/batches), acting as each caller")
     .option("--address <ip>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on", Number, 8998)
-    .option(
-      "--kubeconfig <path>",
-      "a cluster's kubeconfig (default: the embedded cluster's, else KUBECONFIG)",
-    )
+    .option("--kubeconfig <path>", KUBECONFIG_FLAG_HELP)
     .option("--state-dir <dir>", "the embedded cluster's state dir (env: SPARKPLANE_STATE_DIR)")
     .option("--batch-namespace <ns>", "namespace of the SparkApplications made for Livy batches", "default")
     .option("--batch-image <image>", "image of Livy batches", "spark:3.5.9")
@@ -34,8 +28,7 @@ export function registerConsole(program: Command): void {
     .option("--batch-service-account <sa>", "driver service account of Livy batches", "spark")
     .option("--no-local-identity", "require a bearer token even from loopback")
     .action(async (flags: ConsoleFlags) => {
-      const embedded = statePaths(stateDirOf(flags)).kubeconfig;
-      const kc = loadKubeConfig(flags.kubeconfig ?? (existsSync(embedded) ? embedded : undefined));
+      const kc = loadChosenKubeConfig(resolveKubeconfig(flags));
       const server = await startConsole({
         kc,
         address: flags.address,

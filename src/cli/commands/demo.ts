@@ -26,7 +26,8 @@ export function registerDemo(program: Command): void {
       console.log(`cluster ready: ${cluster.server} (Kubernetes ${cluster.kubernetesVersion})`);
       const file = join(examplesSourceDir(), "spark-pi.yaml");
       const [doc] = sparkApplicationsIn(readFileSync(file, "utf8"), file);
-      const ctx = appContext({ stateDir }, doc!.metadata.namespace);
+      // The cluster it just started, whatever KUBECONFIG says.
+      const ctx = appContext({ stateDir, kubeconfig: cluster.kubeconfig }, doc!.metadata.namespace);
       console.log(`running ${file}`);
       const final = await runAndFollow(ctx, doc!, { follow: false, timeoutMs: 15 * 60_000 });
       const driver = final.status?.driverInfo?.podName;

@@ -13,6 +13,7 @@ import {
 import type { ScheduledSparkApplication } from "../../api/v1beta2/scheduledsparkapplication.js";
 import type { SparkApplication } from "../../api/v1beta2/sparkapplication.js";
 import { BOUND_PODS_FIELD_SELECTOR, diagnosePending, summarizePending } from "../../diagnose/pending.js";
+import { eventsAboutSelector } from "../../kube/event-selector.js";
 import { kubeError } from "../http.js";
 import type { KubeCaller } from "../kube.js";
 import type { AppView } from "./pages/app.js";
@@ -36,14 +37,14 @@ export async function readAppView(caller: KubeCaller, ns: string, name: string):
   if (answer.status !== 200) throw kubeError(answer.status, answer.body, what);
   const app = answer.body;
   const driver = app.status?.driverInfo?.podName;
-  const eventsOf = (kind: string, n: string) =>
+  const eventsOf = (kind: string, n: string, uid?: string) =>
     items<CoreV1Event>(
       caller,
-      `/api/v1/namespaces/${seg(ns)}/events?fieldSelector=${seg(`involvedObject.kind=${kind},involvedObject.name=${n}`)}`,
+      `/api/v1/namespaces/${seg(ns)}/events?fieldSelector=${seg(eventsAboutSelector({ kind, name: n, ...(uid ? { uid } : {}) }))}`,
       `events of ${kind} ${n}`,
     ).catch(() => []);
   const [appEvents, driverEvents, pods] = await Promise.all([
-    eventsOf(SparkApplicationNames.kind, name),
+    eventsOf(SparkApplicationNames.kind, name, app.metadata.uid),
     driver ? eventsOf("Pod", driver) : Promise.resolve([]),
     items<V1Pod>(
       caller,

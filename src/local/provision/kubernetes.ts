@@ -35,6 +35,13 @@ export function findKubernetes(version = KUBERNETES_VERSION): KubeBinaries | und
   return withPaths(binDir(version), version, "built");
 }
 
+/** kubectl when provisioned (all `sparkplane kubectl` needs); otherwise an error that says to provision. */
+export function requireKubectl(): string {
+  const kube = findKubernetes();
+  if (!kube) throw new Error("kubectl is not provisioned yet: run `sparkplane provision` first");
+  return kube.kubectl;
+}
+
 function withPaths(dir: string, version: string, source: KubeBinaries["source"]): KubeBinaries {
   const entries = KUBE_COMMANDS.map((c) => [c, join(dir, c)] as const);
   return { ...(Object.fromEntries(entries) as Record<KubeCommand, string>), version, source };

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { run, runChecked } from "../../util/run.js";
 import { atLeast, parseVersion } from "../../util/version-compare.js";
 import { cacheDir } from "../paths.js";
@@ -19,9 +19,20 @@ function installDir(version: string): string {
   return join(cacheDir(), "spark", `pyspark-${version}`);
 }
 
+/**
+ * SPARK_HOME when it names a Spark of the user's own; undefined when unset or inside the cache, i.e. one of
+ * the provisioned Sparks (as `eval "$(sparkplane env)"` exports): the cache's stamps then describe it, and
+ * taking it for a user's Spark would key the examples by "user-provided" and find them missing.
+ */
+export function userSparkHome(sparkHome: string | undefined, cache: string): string | undefined {
+  if (!sparkHome) return undefined;
+  const inside = relative(resolve(cache), resolve(sparkHome));
+  return inside === "" || (!inside.startsWith("..") && !isAbsolute(inside)) ? undefined : sparkHome;
+}
+
 /** The provisioned Spark of a version; SPARK_HOME (a user's own Spark) stands for the default version only. */
 export function findSpark(version = SPARK_VERSION): SparkInstall | undefined {
-  const userHome = process.env.SPARK_HOME;
+  const userHome = userSparkHome(process.env.SPARK_HOME, cacheDir());
   if (userHome && version === SPARK_VERSION) {
     const sparkSubmit = join(userHome, "bin", "spark-submit");
     if (!existsSync(sparkSubmit))

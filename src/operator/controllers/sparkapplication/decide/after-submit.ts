@@ -4,6 +4,7 @@ import type { SparkApplication, SparkApplicationStatus } from "../../../../api/v
 import type { AppEvent, SubmitAction } from "./decision.js";
 import { appEvents } from "./events.js";
 import { formatTime, withState } from "./status.js";
+import { withSubmissionHint } from "./submission-hints.js";
 
 export type SubmitResult =
   | {
@@ -49,9 +50,10 @@ export function afterSubmit(
     },
   };
   if (!result.ok) {
+    const error = withSubmissionHint(result.error, app.metadata.namespace ?? "default");
     return {
-      status: withState(attempted, AppState.SubmissionFailed, result.error),
-      events: [appEvents.submissionFailed(appName, result.error)],
+      status: withState(attempted, AppState.SubmissionFailed, error),
+      events: [appEvents.submissionFailed(appName, error)],
       requeueAfterMs: 0,
     };
   }

@@ -94,6 +94,20 @@ describe("a new application", () => {
     ]);
   });
 
+  it("a missing service account: the status and the event name the fix", () => {
+    const app = sparkApp();
+    const outcome = afterSubmit(app, app.status, submitOf(decide(inputFor(app)).actions)!, {
+      ok: false,
+      error:
+        'pods "pi-driver" is forbidden: error looking up service account ns/spark: serviceaccount "spark" not found',
+    });
+    const message = outcome.status.applicationState?.errorMessage ?? "";
+    assert.match(message, /^pods "pi-driver" is forbidden: .*serviceaccount "spark" not found; hint: /);
+    assert.match(message, /`kubectl apply -n ns -f examples\/spark-rbac\.yaml`/);
+    assert.match(message, /`spec\.driver\.serviceAccount`/);
+    assert.ok(outcome.events[0]?.message.endsWith(message));
+  });
+
   it("records the driver pod name and application id the submitter reports", () => {
     const app = sparkApp();
     const action = submitOf(decide(inputFor(app)).actions)!;

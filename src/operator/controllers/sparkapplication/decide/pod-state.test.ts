@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { V1Pod } from "@kubernetes/client-node";
+import { NO_SUCH_FILE_LOG } from "../../../../spark/stack-traces.test-helpers.js";
 import { executor, pod } from "./fixtures.test-helpers.js";
 import {
   appStateForDriverState,
@@ -155,6 +156,28 @@ describe("driverFailureMessage", () => {
       driverFailureMessage(evicted),
       "driver container status missing, Reason: Evicted, Message: The node was low on resource: memory.",
     );
+  });
+
+  it("a Java stack trace in the message: the exception's headline first, then the last frames", () => {
+    // The kubelet's tail of the log: the last 2048 bytes, which begin inside the trace.
+    const tail = NO_SUCH_FILE_LOG.slice(NO_SUCH_FILE_LOG.indexOf("Exception in thread"));
+    const failed = pod({
+      name: "d",
+      phase: "Failed",
+      terminated: { exitCode: 1, reason: "Error", message: tail },
+    });
+    const message = driverFailureMessage(failed);
+    assert.match(
+      message,
+      /^driver container failed with ExitCode: 1, Reason: Error, Message: Exception in thread "main" org\.apache\.spark\.SparkException: Failed to get main class/,
+    );
+    const lines = message.split("\n");
+    assert.equal(
+      lines[1],
+      "Caused by: java.nio.file.NoSuchFileException: /opt/spark/examples/jars/spark-examples.jar",
+    );
+    assert.equal(lines.at(-1), "\t... 7 more");
+    assert.doesNotMatch(message, /ShutdownHookManager/);
   });
 
   it("omits missing parts", () => {

@@ -2,6 +2,7 @@
 import type { V1ContainerStateTerminated, V1Pod } from "@kubernetes/client-node";
 import { AppState, DriverState, ExecutorState, OperatorLabel } from "../../../../api/v1beta2/constants.js";
 import { SparkContainer, SparkLabel, SparkRole } from "../../../../spark/constants.js";
+import { exceptionSummary } from "../../../../spark/exception-summary.js";
 
 /** Spark 2.x named the executor container `executor`; kubeflow still looks for both. */
 const EXECUTOR_CONTAINERS = [SparkContainer.Executor, "executor"] as const;
@@ -93,16 +94,23 @@ export function executorTermination(pod: V1Pod): ContainerTermination | undefine
   return containerTermination(pod, EXECUTOR_CONTAINERS);
 }
 
-/** `status.applicationState.errorMessage` for a failed driver: exit code, reason and message. */
+/** The most of a termination message an app's status carries (the kubelet's own limit). */
+const FAILURE_MESSAGE_MAX_BYTES = 2048;
+
+/**
+ * `status.applicationState.errorMessage` for a failed driver: exit code, reason and message; a message holding
+ * a Java stack trace (the log's tail) leads with the exception's headline, then the last frames.
+ */
 export function driverFailureMessage(pod: V1Pod): string {
   const termination = driverTermination(pod);
   if (termination === undefined) {
     return withDetails("driver container status missing", pod.status?.reason, pod.status?.message);
   }
+  const message = termination.message ?? pod.status?.message;
   return withDetails(
     `driver container failed with ExitCode: ${termination.exitCode}`,
     termination.reason,
-    termination.message ?? pod.status?.message,
+    message === undefined ? undefined : (exceptionSummary(message, FAILURE_MESSAGE_MAX_BYTES) ?? message),
   );
 }
 
