@@ -80,6 +80,29 @@ function layerViolations(files: SourceFile[], rules: Record<string, string[]>): 
   return found;
 }
 
+const CONTROLLERS_DIR = "src/operator/controllers/";
+/** The controller folder a path is in ("sparkqueue"), or undefined outside one. */
+const controllerOf = (path: string) =>
+  path.startsWith(CONTROLLERS_DIR) && path.slice(CONTROLLERS_DIR.length).includes("/")
+    ? path.slice(CONTROLLERS_DIR.length).split("/")[0]
+    : undefined;
+
+/** "file imports "spec": ..." for every import of one controller's folder from another's. */
+function siblingControllerImports(files: SourceFile[]): string[] {
+  const found: string[] = [];
+  for (const file of files) {
+    const from = controllerOf(file.path);
+    if (from === undefined) continue;
+    for (const { fileName: spec } of ts.preProcessFile(file.text, true, true).importedFiles) {
+      if (!spec.startsWith(".")) continue;
+      const to = controllerOf(posix.normalize(posix.join(posix.dirname(file.path), spec)));
+      if (to !== undefined && to !== from)
+        found.push(`${file.path} imports "${spec}": controller ${from} reaches into controller ${to}`);
+    }
+  }
+  return found;
+}
+
 function sourceFiles(dir: string): SourceFile[] {
   return readdirSync(join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = `${dir}/${entry.name}`;
@@ -125,6 +148,23 @@ describe("layering", () => {
       'src/api/z.ts imports "../../test/cluster.js": outside src/ (only tests may import test/)',
       "src/webui/w.ts: not in a layer; add its directory to the layering table",
     ]);
+  });
+
+  it("no controller imports another controller's folder (they meet on the context's registries)", () => {
+    assert.deepEqual(siblingControllerImports(layerFiles()), []);
+    assert.deepEqual(
+      siblingControllerImports([
+        { path: "src/operator/controllers/sparkapplication/x.ts", text: 'import "../sparkqueue/shared.js";' },
+        {
+          path: "src/operator/controllers/sparkqueue/y.ts",
+          text: 'import "../caches.js";\nimport "./book.js";',
+        },
+        { path: "src/operator/controllers/caches.ts", text: 'import "./sparkqueue/book.js";' },
+      ]),
+      [
+        'src/operator/controllers/sparkapplication/x.ts imports "../sparkqueue/shared.js": controller sparkapplication reaches into controller sparkqueue',
+      ],
+    );
   });
 
   it("every directory of src/ is a layer of the table", () => {

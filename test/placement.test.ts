@@ -15,6 +15,7 @@ import {
 import { SchedulingGate } from "../src/api/sparkplane/constants.js";
 import { PlacementAnnotation } from "../src/operator/controllers/resourcepolicy/decide/index.js";
 import type { RunningOperator } from "../src/operator/operator.js";
+import { CONTROLLERS } from "../src/operator/operator.js";
 import { freshNamespace } from "./cluster.js";
 import { startTestOperator } from "./operator-fixture.js";
 import { eventually } from "./poll.js";
@@ -118,7 +119,8 @@ describe("placement controller (ResourcePolicy) against a real API server", () =
       ),
     );
     await operators.shift()!.stop();
-    operators.push(await startTestOperator(cluster.kc, ns));
+    // The controllers in reverse order: placement's gate provider registers itself, whatever starts first.
+    operators.push(await startTestOperator(cluster.kc, ns, {}, { controllers: [...CONTROLLERS].reverse() }));
     await eventually("5 of 6 g2 pods placed", async () => (await summary("g2")).gated === 1, {
       timeoutMs: 20_000,
     });

@@ -16,6 +16,7 @@ import {
 } from "../src/api/sparkplane/constants.js";
 import type { SparkQueue } from "../src/api/sparkplane/sparkqueue.js";
 import { OperatorLabel } from "../src/api/v1beta2/constants.js";
+import { CONTROLLERS } from "../src/operator/operator.js";
 import {
   basicApp,
   type OperatorHarness,
@@ -33,7 +34,8 @@ describe("SparkQueue: gang admission through the driver's scheduling gate", { ti
   let queue: string;
 
   before(async () => {
-    h = await operatorHarness("queue", {}, noCapacityCheck);
+    // The controllers in reverse order: the queue's gate provider registers itself, whatever starts first.
+    h = await operatorHarness("queue", {}, { ...noCapacityCheck, controllers: [...CONTROLLERS].reverse() });
     custom = h.cluster.kc.makeApiClient(CustomObjectsApi);
     queue = `${h.ns}-q`;
     await custom.createClusterCustomObject({

@@ -14,12 +14,12 @@ const KNOWN_VERBS = new Set([
 ]);
 const all: ExplainedRule[] = [...OPERATOR_RULES, ...SPARK_DRIVER_RULES, ...leaderElectionRules("lock")];
 
-/** The verbs granted on group/resource by a set of rules. */
+/** The verbs granted on group/resource by a set of rules (each once). */
 function verbsOn(rules: readonly ExplainedRule[], group: string, resource: string): string[] {
-  return rules
+  const verbs = rules
     .filter(({ rule }) => rule.apiGroups.includes(group) && rule.resources.includes(resource))
-    .flatMap(({ rule }) => rule.verbs)
-    .sort();
+    .flatMap(({ rule }) => rule.verbs);
+  return [...new Set(verbs)].sort();
 }
 
 describe("RBAC rules", () => {

@@ -10,6 +10,8 @@ import type { InformerRegistry } from "../../kube/informer-registry.js";
 import type { JsonClient } from "../../kube/json-client.js";
 import type { KubeLog } from "../../kube/log.js";
 import type { OperatorMetrics } from "../metrics.js";
+import type { ControllerRbac } from "../rbac-rule.js";
+import type { PodShaping } from "./pod-shaping.js";
 
 export interface OperatorClients {
   core: CoreV1Api;
@@ -42,6 +44,8 @@ export interface ControllerContext<O extends ControllerOptions = ControllerOptio
   log: KubeLog;
   /** This controller's event recorder (aggregating; never blocks). */
   events: EventRecorder;
+  /** What shapes a submitted run's pods (scheduling gates): a controller registers its own here. */
+  podShaping: PodShaping;
   options: O;
   /** True while this replica holds the operator's Lease (or leader election is off). */
   isLeader(): boolean;
@@ -64,5 +68,7 @@ export interface StartedController {
 export interface ControllerDefinition<O extends ControllerOptions = ControllerOptions> {
   /** Unique: the name of its queue, its metrics' `controller`/`name` label and its log lines. */
   readonly name: string;
+  /** The API access it needs, each rule with its reason; the chart grants the union of every controller's. */
+  readonly rbac: ControllerRbac;
   start(ctx: ControllerContext<O>): Promise<StartedController>;
 }

@@ -26,6 +26,7 @@ const options = { namespaces: ["a"], workers: 2, resyncMs: 0 };
 function recording(name: string, calls: string[], seen: ControllerContext[]): ControllerDefinition {
   return {
     name,
+    rbac: {},
     async start(ctx) {
       seen.push(ctx);
       calls.push(`${name}.start`);
@@ -93,6 +94,7 @@ describe("registerControllers", () => {
       [
         {
           name: "pods",
+          rbac: {},
           async start(ctx) {
             ctx.informers.informer(SPARK_PODS);
             return queueWorkers(ctx, "pods", controllerQueue(ctx, "pods"), async () => {});

@@ -10,6 +10,7 @@ import type {
   OperatorClients,
   StartedController,
 } from "./controller.js";
+import { PodShaping } from "./pod-shaping.js";
 
 export interface ControllerManagerOptions<O extends ControllerOptions> {
   kc: KubeConfig;
@@ -66,6 +67,7 @@ export async function registerControllers<O extends ControllerOptions>(
     log,
   });
   const controllers = new Map<string, StartedController>();
+  const podShaping = new PodShaping();
   for (const definition of definitions) {
     if (controllers.has(definition.name)) throw new Error(`two controllers named ${definition.name}`);
     const controllerLog = withFields(log, { controller: definition.name });
@@ -77,6 +79,7 @@ export async function registerControllers<O extends ControllerOptions>(
         informers,
         metrics,
         log: controllerLog,
+        podShaping,
         events: new EventRecorder(opts.kc, { log: controllerLog }),
         options: opts.options,
         isLeader: opts.isLeader ?? (() => true),

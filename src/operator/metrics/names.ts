@@ -78,6 +78,7 @@ export const ControllerName = {
   Pending: "pending",
   Cost: "cost",
   SparkConnect: "sparkconnect",
+  Placement: "placement",
 } as const;
 
 /** controller-runtime's work-queue buckets: prometheus.ExponentialBuckets(10e-9, 10, 12). */

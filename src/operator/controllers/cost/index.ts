@@ -13,6 +13,7 @@ import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { CostController } from "./controller.js";
 import { NodeUsage } from "./node-usage.js";
+import { COST_RBAC } from "./rbac.js";
 
 const NAME = ControllerName.Cost;
 /** How long after a pod ends its cost is written. */
@@ -28,6 +29,7 @@ export const DEFAULT_NODE_STATS_INTERVAL_MS = 10_000;
 
 export const costController: ControllerDefinition<CostControllerOptions> = {
   name: NAME,
+  rbac: COST_RBAC,
   async start(ctx) {
     const pods = ctx.informers.informer(SPARK_PODS);
     const apps = ctx.informers.informer(SPARK_APPLICATIONS);

@@ -19,11 +19,13 @@ import {
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { isUnschedulable, PendingController } from "./controller.js";
+import { PENDING_RBAC } from "./rbac.js";
 
 const NAME = ControllerName.Pending;
 
 export const pendingController: ControllerDefinition<ControllerOptions> = {
   name: NAME,
+  rbac: PENDING_RBAC,
   async start(ctx) {
     const pods = ctx.informers.informer(SPARK_PODS, { [PODS_BY_APP]: podsByApp });
     const apps = ctx.informers.informer(SPARK_APPLICATIONS);

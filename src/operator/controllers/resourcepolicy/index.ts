@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { CoordinationV1Api, type KubernetesObject, type V1Node } from "@kubernetes/client-node";
 import type { ResourcePolicy } from "../../../api/resourcepolicy/resourcepolicy.js";
+import { objectKey } from "../../../kube/resource.js";
+import { ControllerName } from "../../metrics/names.js";
 import { NODES, SPARK_PODS } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
@@ -14,22 +16,23 @@ import { RESOURCE_POLICIES } from "./caches.js";
 import { PlacementController } from "./controller.js";
 import { ensureResourcePolicyCrd } from "./crd.js";
 import { hasPlacementGate, PlacementEventReason } from "./decide/index.js";
-import { setPlacementActive } from "./state.js";
+import { placementGateProvider } from "./provider.js";
+import { PLACEMENT_RBAC } from "./rbac.js";
 
 export interface PlacementControllerOptions extends ControllerOptions {
   /** Create the ResourcePolicy CRD when it is absent (the operator's --install-crds). */
   installCrds?: boolean;
 }
 
-export const PLACEMENT_CONTROLLER = "placement";
+const PLACEMENT_CONTROLLER = ControllerName.Placement;
 
-const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+const keyOf = objectKey;
 
 export const placementController: ControllerDefinition<PlacementControllerOptions> = {
   name: PLACEMENT_CONTROLLER,
+  rbac: PLACEMENT_RBAC,
   async start(ctx) {
     const { active, ownership } = await ensureResourcePolicyCrd(ctx.kc, ctx.options.installCrds ?? true);
-    setPlacementActive(ctx.informers, active);
     const idle = {
       startWorkers() {},
       enqueue() {},
@@ -60,6 +63,7 @@ export const placementController: ControllerDefinition<PlacementControllerOption
       }
       return idle;
     }
+    ctx.podShaping.addGateProvider(PLACEMENT_CONTROLLER, placementGateProvider(ctx));
     const pods = ctx.informers.informer(SPARK_PODS);
     const policies = ctx.informers.informer(RESOURCE_POLICIES);
     const nodes = ctx.informers.informer(NODES);

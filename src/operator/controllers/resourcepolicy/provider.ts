@@ -5,14 +5,14 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import type { ResourcePolicy } from "../../../api/resourcepolicy/resourcepolicy.js";
 import { SchedulingGate } from "../../../api/sparkplane/constants.js";
-import type { SchedulingGateProviderFactory } from "../scheduling-gates.js";
+import type { ControllerContext } from "../controller.js";
+import type { SchedulingGateProvider } from "../pod-shaping.js";
 import { RESOURCE_POLICIES } from "./caches.js";
 import { policyFor } from "./decide/index.js";
 import { runPodLabels } from "./run-labels.js";
-import { placementActive } from "./state.js";
 
-export const placementGateProvider: SchedulingGateProviderFactory = (ctx) => {
-  if (!placementActive(ctx.informers)) return () => undefined;
+/** Registered by the placement controller when it places on this cluster (see crd.ts). */
+export function placementGateProvider(ctx: Pick<ControllerContext, "informers">): SchedulingGateProvider {
   const policies = ctx.informers.informer(RESOURCE_POLICIES);
   return ({ app, submissionId }) => {
     const inNamespace = policies.list(app.metadata.namespace ?? "default") as unknown as ResourcePolicy[];
@@ -22,4 +22,4 @@ export const placementGateProvider: SchedulingGateProviderFactory = (ctx) => {
       policyFor(inNamespace, { metadata: { labels: l } } as V1Pod) ? [SchedulingGate.Placement] : [];
     return { driver: gated(labels.driver), executor: gated(labels.executor) };
   };
-};
+}

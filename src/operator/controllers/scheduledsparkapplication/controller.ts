@@ -21,6 +21,7 @@ import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js"
 import { validateScheduledSparkApplication } from "../../../api/v1beta2/validate.js";
 import type { EventType } from "../../../kube/events.js";
 import { type KubeLog, silentLog } from "../../../kube/log.js";
+import { namespacedKey } from "../../../kube/resource.js";
 import { ignoreNotFound, isAlreadyExists } from "../../../kube/retry.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import type { Lister } from "../caches.js";
@@ -90,7 +91,7 @@ export class ScheduledAppController {
   }
 
   static keyOf(namespace: string, name: string): string {
-    return `${namespace}/${name}`;
+    return namespacedKey(namespace, name);
   }
 
   /** The key of the scheduled app a SparkApplication is a run of, if it is one. */

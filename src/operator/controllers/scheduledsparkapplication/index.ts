@@ -17,8 +17,10 @@ import { labelIndex } from "../../../kube/store.js";
 import { ControllerName } from "../../metrics/names.js";
 import { listerOf, SPARK_APPLICATIONS } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
+import { enqueueHandlers } from "../enqueue-handlers.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { ScheduledAppController } from "./controller.js";
+import { SCHEDULED_SPARK_APPLICATION_RBAC } from "./rbac.js";
 
 export interface ScheduledSparkApplicationControllerOptions extends ControllerOptions {
   /** The zone of schedules without spec.timeZone (default `operatorTimeZone()`: TZ, else the local zone). */
@@ -45,6 +47,7 @@ const runIndexers = { [SCHEDULED_RUNS_INDEX]: labelIndex<KubernetesObject>(Opera
 export const scheduledSparkApplicationController: ControllerDefinition<ScheduledSparkApplicationControllerOptions> =
   {
     name: NAME,
+    rbac: SCHEDULED_SPARK_APPLICATION_RBAC,
     async start(ctx) {
       const scheduledApps = ctx.informers.informer(SCHEDULED_SPARK_APPLICATIONS);
       const runs = ctx.informers.informer(SPARK_APPLICATIONS, runIndexers);
@@ -58,25 +61,16 @@ export const scheduledSparkApplicationController: ControllerDefinition<Scheduled
         log: ctx.log,
       });
       const queue = controllerQueue(ctx, NAME);
-      const keyOf = (o: KubernetesObject) =>
-        ScheduledAppController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
-      scheduledApps.addHandlers({
-        onAdd: (o) => queue.add(keyOf(o)),
-        onUpdate: (_old, o) => queue.add(keyOf(o)),
-        onDelete: (o) => controller.forget(keyOf(o)),
-      });
-      const byRun = (o: KubernetesObject) => {
-        const key = ScheduledAppController.scheduledKeyOfRun(o);
-        if (key) queue.add(key);
-      };
-      runs.addHandlers({
-        onAdd: byRun,
-        onUpdate: (_old, o) => byRun(o),
-        onDelete: (o) => {
-          controller.forgetRun(o);
-          byRun(o);
-        },
-      });
+      scheduledApps.addHandlers(enqueueHandlers(queue, { onDelete: (key) => controller.forget(key) }));
+      runs.addHandlers(
+        enqueueHandlers(queue, {
+          keyOf: (o) => ScheduledAppController.scheduledKeyOfRun(o),
+          onDelete: (key, o) => {
+            controller.forgetRun(o);
+            queue.add(key);
+          },
+        }),
+      );
       return queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
     },
   };

@@ -4,6 +4,7 @@ import type { SparkApplication, SparkApplicationStatus } from "../../../api/v1be
 import { validateSparkApplication } from "../../../api/v1beta2/validate.js";
 import { stripBookkeeping } from "../../../kube/informer.js";
 import { MERGE_PATCH } from "../../../kube/json-client.js";
+import { namespacedKey } from "../../../kube/resource.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import type { OperatorMetrics } from "../../metrics.js";
 import type { Submitter } from "../../submitters/submitter.js";
@@ -87,7 +88,7 @@ export class SparkAppController {
 
   /** The work-queue key of an app, and of the app a Spark pod belongs to. */
   static keyOf(namespace: string, name: string): string {
-    return `${namespace}/${name}`;
+    return namespacedKey(namespace, name);
   }
 
   static appKeyOfPod(pod: V1Pod): string | undefined {

@@ -20,16 +20,13 @@ import {
   SPARK_PODS,
 } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
+import { enqueueHandlers } from "../enqueue-handlers.js";
+import type { PodShaping } from "../pod-shaping.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
-import {
-  type GatedRun,
-  gatesOf,
-  SCHEDULING_GATE_PROVIDERS,
-  type SchedulingGateProvider,
-} from "../scheduling-gates.js";
 import { SparkAppController } from "./controller.js";
 import { DEFAULT_DECIDE_CONFIG, type DecideConfig } from "./decide/index.js";
 import { EventRecorderSink } from "./event-sink.js";
+import { SPARK_APPLICATION_RBAC } from "./rbac.js";
 
 export interface SparkApplicationControllerOptions extends ControllerOptions {
   /** Default native. */
@@ -51,7 +48,7 @@ function makeSubmitter(
   opts: SparkApplicationControllerOptions,
   kc: KubeConfig,
   json: JsonClient,
-  gates: readonly SchedulingGateProvider[],
+  podShaping: PodShaping,
 ): Submitter {
   const master = `k8s://${kc.getCurrentCluster()?.server ?? "https://kubernetes.default.svc"}`;
   if (opts.submitter === "spark-submit") {
@@ -59,14 +56,13 @@ function makeSubmitter(
       throw new Error("--submitter=spark-submit needs Spark: set SPARK_HOME or run `sparkplane provision`");
     return new SparkSubmitSubmitter({ ...opts.sparkSubmit, master });
   }
-  return new NativeSubmitter(json, {
-    master,
-    ...(gates.length > 0 ? { schedulingGates: (run: GatedRun) => gatesOf(gates, run) } : {}),
-  });
+  // The registry is read per run: controllers that register later (any CONTROLLERS order) still count.
+  return new NativeSubmitter(json, { master, schedulingGates: (run) => podShaping.gatesFor(run) });
 }
 
 export const sparkApplicationController: ControllerDefinition<SparkApplicationControllerOptions> = {
   name: NAME,
+  rbac: SPARK_APPLICATION_RBAC,
   async start(ctx) {
     const apps = ctx.informers.informer(SPARK_APPLICATIONS);
     const pods = ctx.informers.informer(SPARK_PODS, podIndexers);
@@ -76,31 +72,16 @@ export const sparkApplicationController: ControllerDefinition<SparkApplicationCo
       apps: listerOf<SparkApplication>(apps),
       pods: listerOf<V1Pod>(pods, { [OperatorLabel.AppName]: APP_INDEX, "spark-app-selector": APP_ID_INDEX }),
       services: listerOf<V1Service>(services),
-      submitter: makeSubmitter(
-        ctx.options,
-        ctx.kc,
-        ctx.clients.json,
-        SCHEDULING_GATE_PROVIDERS.map((provider) => provider(ctx)),
-      ),
+      submitter: makeSubmitter(ctx.options, ctx.kc, ctx.clients.json, ctx.podShaping),
       events: new EventRecorderSink(ctx.events),
       metrics: ctx.metrics,
       config: { ...DEFAULT_DECIDE_CONFIG, ...ctx.options.decide },
       now: ctx.options.now,
     });
     const queue = controllerQueue(ctx, NAME);
-    const appKey = (o: KubernetesObject) =>
-      SparkAppController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
-    apps.addHandlers({
-      onAdd: (o) => queue.add(appKey(o)),
-      onUpdate: (_old, o) => queue.add(appKey(o)),
-      onDelete: (o) => controller.forget(appKey(o)),
-    });
-    const byOwnerApp = (o: KubernetesObject) => {
-      const key = SparkAppController.appKeyOfPod(o as V1Pod);
-      if (key) queue.add(key);
-    };
-    for (const owned of [pods, services])
-      owned.addHandlers({ onAdd: byOwnerApp, onUpdate: (_old, o) => byOwnerApp(o), onDelete: byOwnerApp });
+    apps.addHandlers(enqueueHandlers(queue, { onDelete: (key) => controller.forget(key) }));
+    const byOwnerApp = { keyOf: (o: KubernetesObject) => SparkAppController.appKeyOfPod(o as V1Pod) };
+    for (const owned of [pods, services]) owned.addHandlers(enqueueHandlers(queue, byOwnerApp));
     // kubeflow's gauges count from the caches at scrape time; its executor counters follow pod phases.
     ctx.metrics.setClusterView({
       apps: () => apps.list() as SparkApplication[],

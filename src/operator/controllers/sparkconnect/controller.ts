@@ -18,6 +18,7 @@ import type { SparkConnect, SparkConnectStatus } from "../../../api/v1alpha1/spa
 import { GROUP } from "../../../api/v1beta2/constants.js";
 import type { JsonClient } from "../../../kube/json-client.js";
 import { type KubeLog, silentLog } from "../../../kube/log.js";
+import { namespacedKey } from "../../../kube/resource.js";
 import { isAlreadyExists, isNotFound } from "../../../kube/retry.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import {
@@ -71,7 +72,7 @@ export class SparkConnectController {
   }
 
   static keyOf(namespace: string, name: string): string {
-    return `${namespace}/${name}`;
+    return namespacedKey(namespace, name);
   }
 
   /** The session a pod belongs to (its connect-name label), if any. */

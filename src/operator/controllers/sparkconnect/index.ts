@@ -15,8 +15,10 @@ import { labelIndex } from "../../../kube/store.js";
 import { ControllerName } from "../../metrics/names.js";
 import { listerOf, SPARK_PODS } from "../caches.js";
 import type { ControllerDefinition, ControllerOptions } from "../controller.js";
+import { enqueueHandlers } from "../enqueue-handlers.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { SparkConnectController } from "./controller.js";
+import { SPARK_CONNECT_RBAC } from "./rbac.js";
 
 const NAME = ControllerName.SparkConnect;
 
@@ -33,6 +35,7 @@ const podIndexers = { [CONNECT_INDEX]: labelIndex<KubernetesObject>(SparkConnect
 
 export const sparkConnectController: ControllerDefinition<ControllerOptions> = {
   name: NAME,
+  rbac: SPARK_CONNECT_RBAC,
   async start(ctx) {
     const sessions = ctx.informers.informer(SPARK_CONNECTS);
     const pods = ctx.informers.informer(SPARK_PODS, podIndexers);
@@ -47,17 +50,8 @@ export const sparkConnectController: ControllerDefinition<ControllerOptions> = {
       log: ctx.log,
     });
     const queue = controllerQueue(ctx, NAME);
-    const keyOf = (o: KubernetesObject) =>
-      SparkConnectController.keyOf(o.metadata?.namespace ?? "default", o.metadata?.name ?? "");
-    sessions.addHandlers({
-      onAdd: (o) => queue.add(keyOf(o)),
-      onUpdate: (_old, o) => queue.add(keyOf(o)),
-    });
-    const byPod = (o: KubernetesObject) => {
-      const key = SparkConnectController.keyOfPod(o);
-      if (key) queue.add(key);
-    };
-    pods.addHandlers({ onAdd: byPod, onUpdate: (_old, o) => byPod(o), onDelete: byPod });
+    sessions.addHandlers(enqueueHandlers(queue, { onDelete: "ignore" }));
+    pods.addHandlers(enqueueHandlers(queue, { keyOf: (o) => SparkConnectController.keyOfPod(o) }));
     return queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
   },
 };

@@ -15,6 +15,7 @@ import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js"
 import type { EventRecorder } from "../../../kube/events.js";
 import { type JsonClient, MERGE_PATCH, namespacedPath } from "../../../kube/json-client.js";
 import type { KubeLog } from "../../../kube/log.js";
+import { objectKey } from "../../../kube/resource.js";
 import { isConflict, isNotFound } from "../../../kube/retry.js";
 import type { ReconcileResult } from "../../../kube/workqueue.js";
 import { mapLimit } from "../../../util/map-limit.js";
@@ -59,7 +60,7 @@ interface Entry extends QueuedApp {
   uid: string;
 }
 
-const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? "default"}/${o.metadata?.name ?? ""}`;
+const keyOf = objectKey;
 
 function splitKey(key: string): [string, string] {
   const slash = key.indexOf("/");

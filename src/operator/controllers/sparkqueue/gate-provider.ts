@@ -7,14 +7,19 @@
 import { SchedulingGate } from "../../../api/sparkplane/constants.js";
 import type { SparkQueue } from "../../../api/sparkplane/sparkqueue.js";
 import { appDemand } from "../../../api/v1beta2/demand.js";
+import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import { SchedulingRefusal } from "../../../submit/scheduling-gates.js";
 import { SPARK_QUEUES } from "../caches.js";
-import type { SchedulingGateProviderFactory } from "../scheduling-gates.js";
+import type { ControllerContext } from "../controller.js";
+import type { SchedulingGateProvider } from "../pod-shaping.js";
 import { neverFitsReason } from "./decide/admission.js";
 import { queueOf, queueView } from "./queue-view.js";
-import { queueControllerOf } from "./shared.js";
 
-export const queueGateProvider: SchedulingGateProviderFactory = (ctx) => {
+/** The queue's provider; `admitAtSubmission` is the queue controller's (absent: every queued run is gated). */
+export function queueGateProvider(
+  ctx: Pick<ControllerContext, "informers">,
+  admitAtSubmission?: (app: SparkApplication) => boolean,
+): SchedulingGateProvider {
   const queues = ctx.informers.informer(SPARK_QUEUES);
   return ({ app }) => {
     const name = queueOf(app);
@@ -26,8 +31,7 @@ export const queueGateProvider: SchedulingGateProviderFactory = (ctx) => {
       const never = neverFitsReason(demand.demand, queueView(queue));
       if (never) throw new SchedulingRefusal(`spec.batchSchedulerOptions.queue "${name}": ${never}`);
     }
-    // Looked up per run: the queue controller may start after the SparkApplication controller.
-    if (queue && queueControllerOf(ctx.informers)?.admitAtSubmission(app)) return undefined;
+    if (queue && admitAtSubmission?.(app)) return undefined;
     return { driver: [SchedulingGate.Queue] };
   };
-};
+}

@@ -12,8 +12,9 @@ import type { ControllerDefinition, ControllerOptions } from "../controller.js";
 import { controllerQueue, queueWorkers } from "../queue-workers.js";
 import { admissionInputChanged, isDriverPod } from "./cached-objects.js";
 import { ALL_QUEUES, SparkQueueController } from "./controller.js";
+import { queueGateProvider } from "./gate-provider.js";
 import { queueOf } from "./queue-view.js";
-import { registerQueueController } from "./shared.js";
+import { SPARK_QUEUE_RBAC } from "./rbac.js";
 
 export interface SparkQueueControllerOptions extends ControllerOptions {
   /** Admit only while the queued apps' demand fits the nodes' allocatable (default true). */
@@ -26,6 +27,7 @@ const NAME = ControllerName.SparkQueue;
 
 export const sparkQueueController: ControllerDefinition<SparkQueueControllerOptions> = {
   name: NAME,
+  rbac: SPARK_QUEUE_RBAC,
   async start(ctx) {
     const queues = ctx.informers.informer(SPARK_QUEUES);
     const pods = ctx.informers.informer(SPARK_PODS, { [PODS_BY_APP]: podsByApp });
@@ -86,7 +88,13 @@ export const sparkQueueController: ControllerDefinition<SparkQueueControllerOpti
       all();
     };
     nodes?.addHandlers({ onAdd: onNodes, onUpdate: onNodes, onDelete: onNodes });
-    if (ctx.options.queueAdmitAtSubmission !== false) registerQueueController(ctx.informers, controller);
+    ctx.podShaping.addGateProvider(
+      NAME,
+      queueGateProvider(
+        ctx,
+        ctx.options.queueAdmitAtSubmission === false ? undefined : (app) => controller.admitAtSubmission(app),
+      ),
+    );
     const started = queueWorkers(ctx, NAME, queue, (key) => controller.reconcile(key));
     return {
       ...started,
