@@ -11,7 +11,9 @@ COPY bin ./bin
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
+# Tests and their helpers are compiled with the rest; they never ship.
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund \
+  && find dist/src \( -name '*.test.js' -o -name '*.test-helpers.js' \) -delete
 
 FROM gcr.io/distroless/nodejs20-debian12:nonroot
 LABEL io.sparkplane.image.repository="ghcr.io/sparkplane/sparkplane"

@@ -13,7 +13,7 @@ import {
   SparkApplicationNames,
   VERSION,
 } from "./v1beta2/constants.js";
-import { everyFieldSpec, sparkPiApp } from "./v1beta2/fixtures.js";
+import { everyFieldSpec, sparkPiApp } from "./v1beta2/fixtures.test-helpers.js";
 import type { SparkApplication, SparkApplicationStatus } from "./v1beta2/sparkapplication.js";
 
 const SEEDS = new URL("../../../examples/seeds/", import.meta.url);

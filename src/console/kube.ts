@@ -4,47 +4,29 @@
  * their status, so the API server's 403/404/409/422 reach the caller unchanged.
  */
 import type { IncomingMessage } from "node:http";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { HttpMethod, KubeConfig, RequestContext } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { PooledKubeConfig } from "../kube/config.js";
+import { JsonClient, type JsonMethod } from "../kube/json-client.js";
+import { responseText } from "../kube/response-body.js";
 
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type Method = JsonMethod;
 
 export interface KubeAnswer<T = unknown> {
   status: number;
   body: T;
 }
 
-/** One caller's view of the cluster. */
+/** One caller's view of the cluster: the JSON client's transport, answers passed on with their status. */
 export class KubeCaller {
-  private readonly server: URL;
+  private readonly client: JsonClient;
 
-  constructor(private readonly kc: KubeConfig) {
-    const server = kc.getCurrentCluster()?.server;
-    if (!server) throw new Error("the kubeconfig has no current cluster with a server");
-    this.server = new URL(server);
+  constructor(kc: KubeConfig) {
+    this.client = new JsonClient(kc);
   }
 
   /** The raw answer, for streams (logs). Rejects only when the API server cannot be reached. */
-  async open(method: Method, path: string, body?: unknown, contentType = "application/json") {
-    const url = new URL(path, this.server);
-    const context = new RequestContext(url.toString(), HttpMethod[method]);
-    await this.kc.applySecurityAuthentication(context);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> = { ...context.getHeaders(), accept: "application/json" };
-    if (payload !== undefined) {
-      headers["content-type"] = contentType;
-      headers["content-length"] = Buffer.byteLength(payload);
-    }
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const agent = context.getAgent();
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, { method, headers, ...(agent ? { agent } : {}) }, resolve);
-      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: no answer in 60 s`)));
-      req.on("error", reject);
-      req.end(payload);
-    });
+  open(method: Method, path: string, body?: unknown, contentType = "application/json") {
+    return this.client.open(method, path, body, contentType);
   }
 
   /** The answer parsed as JSON (a Status object for errors), with its status code. */
@@ -61,13 +43,9 @@ export class KubeCaller {
   }
 }
 
-export function readAll(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on("data", (c: Buffer) => chunks.push(c));
-    res.on("error", reject);
-    res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-  });
+/** The whole body of an answer as text. */
+export async function readAll(res: IncomingMessage): Promise<string> {
+  return (await responseText(res)).text;
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { SchedulingGate } from "../api/sparkplane/constants.js";
-import { sparkPiApp } from "../api/v1beta2/fixtures.js";
+import { sparkPiApp } from "../api/v1beta2/fixtures.test-helpers.js";
 import { diagnosePending, formatCpu, formatMemory, summarizePending } from "./pending.js";
 import { freeByNode, matchesNodeSelection, podRequests, untoleratedTaints } from "./pod-fit.js";
 

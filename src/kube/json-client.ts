@@ -1,4 +1,4 @@
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { ApiException, HttpMethod, type KubeConfig, RequestContext } from "@kubernetes/client-node";
 import { responseText } from "./response-body.js";
@@ -30,13 +30,17 @@ export class JsonClient {
     this.server = new URL(server);
   }
 
-  /** Sends `body` (JSON) to `path`; resolves with the parsed answer (undefined for an empty one). */
-  async request<T = unknown>(
+  /**
+   * Sends `body` (JSON) to `path` and resolves with the raw answer, whatever its status (for streams, and for
+   * callers that pass the API server's status on, as the console does). Rejects only when the server cannot
+   * be reached or does not answer in time.
+   */
+  async open(
     method: JsonMethod,
     path: string,
     body?: unknown,
     contentType = "application/json",
-  ): Promise<T> {
+  ): Promise<IncomingMessage> {
     const url = new URL(path, this.server);
     const context = new RequestContext(url.toString(), HttpMethod[method]);
     await this.kc.applySecurityAuthentication(context);
@@ -47,40 +51,41 @@ export class JsonClient {
       headers["content-length"] = Buffer.byteLength(payload);
     }
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    return new Promise<T>((resolve, reject) => {
-      const req = send(
-        url,
-        { method, headers, ...(context.getAgent() ? { agent: context.getAgent() } : {}) },
-        (res) => {
-          responseText(res).then(({ code, text }) => {
-            if (code >= 200 && code < 300) {
-              try {
-                resolve((text ? JSON.parse(text) : undefined) as T);
-              } catch (err) {
-                reject(new Error(`${method} ${url.pathname}: answer is not JSON: ${(err as Error).message}`));
-              }
-              return;
-            }
-            const responseHeaders: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers))
-              if (typeof v === "string") responseHeaders[k] = v;
-            reject(
-              new ApiException(
-                code,
-                `HTTP-Code: ${code}\nMessage: ${statusMessage(text) ?? res.statusMessage ?? ""}`,
-                text,
-                responseHeaders,
-              ),
-            );
-          }, reject);
-        },
-      );
+    const agent = context.getAgent();
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, { method, headers, ...(agent ? { agent } : {}) }, resolve);
       req.setTimeout(this.timeoutMs, () =>
         req.destroy(new Error(`${method} ${url.pathname}: no answer in ${this.timeoutMs} ms`)),
       );
       req.on("error", reject);
       req.end(payload);
     });
+  }
+
+  /** Sends `body` (JSON) to `path`; resolves with the parsed answer (undefined for an empty one). */
+  async request<T = unknown>(
+    method: JsonMethod,
+    path: string,
+    body?: unknown,
+    contentType = "application/json",
+  ): Promise<T> {
+    const res = await this.open(method, path, body, contentType);
+    const { code, text } = await responseText(res);
+    if (code >= 200 && code < 300) {
+      try {
+        return (text ? JSON.parse(text) : undefined) as T;
+      } catch (err) {
+        throw new Error(`${method} ${path}: answer is not JSON: ${(err as Error).message}`);
+      }
+    }
+    const responseHeaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") responseHeaders[k] = v;
+    throw new ApiException(
+      code,
+      `HTTP-Code: ${code}\nMessage: ${statusMessage(text) ?? res.statusMessage ?? ""}`,
+      text,
+      responseHeaders,
+    );
   }
 
   create<T = unknown>(path: string, body: unknown): Promise<T> {

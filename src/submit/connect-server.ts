@@ -37,6 +37,7 @@ import {
   SparkValue,
 } from "../spark/constants.js";
 import { storeProperties } from "./properties.js";
+import { dynamicAllocationConf } from "./submit-request.js";
 
 export const CONNECT_EXECUTOR_TEMPLATE_FILE = "executor-pod-template.yaml";
 const CONF_VOLUME = "spark-connect-conf";
@@ -157,19 +158,7 @@ export function connectServerConf(conn: SparkConnect, options: ConnectServerOpti
     set(ConfKey.ExecutorPodTemplateFile, `${SparkPath.ConfDir}/${CONNECT_EXECUTOR_TEMPLATE_FILE}`);
     set(ConfKey.ExecutorPodTemplateContainerName, SparkContainer.Executor);
   }
-  const allocation = spec.dynamicAllocation;
-  if (allocation?.enabled) {
-    set(ConfKey.DynamicAllocationEnabled, "true");
-    if (allocation.initialExecutors !== undefined)
-      set(ConfKey.DynamicAllocationInitialExecutors, String(allocation.initialExecutors));
-    if (allocation.minExecutors !== undefined)
-      set(ConfKey.DynamicAllocationMinExecutors, String(allocation.minExecutors));
-    if (allocation.maxExecutors !== undefined)
-      set(ConfKey.DynamicAllocationMaxExecutors, String(allocation.maxExecutors));
-    set(ConfKey.DynamicAllocationShuffleTrackingEnabled, String(allocation.shuffleTrackingEnabled ?? true));
-    if (allocation.shuffleTrackingTimeout !== undefined)
-      set(ConfKey.DynamicAllocationShuffleTrackingTimeout, String(allocation.shuffleTrackingTimeout));
-  }
+  dynamicAllocationConf(spec.dynamicAllocation, set);
   return conf;
 }
 

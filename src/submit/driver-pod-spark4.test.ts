@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
 import type { SparkApplicationSpec } from "../api/v1beta2/sparkapplication.js";
 import { buildDriverObjects } from "./driver.js";
-import { identityOf, javaApp, MASTER } from "./fixtures.js";
+import { identityOf, javaApp, MASTER } from "./fixtures.test-helpers.js";
 import { sparkAtLeast } from "./spark-version.js";
 
 const withSpec = (spec: Partial<SparkApplicationSpec>) => javaApp(spec);

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
 import type { SparkApplicationSpec } from "../api/v1beta2/sparkapplication.js";
 import { buildDriverObjects } from "./driver.js";
-import { identityOf, javaApp, MASTER, pythonApp } from "./fixtures.js";
+import { identityOf, javaApp, MASTER, pythonApp } from "./fixtures.test-helpers.js";
 
 function driverPod(app = javaApp(), sparkUser?: string): V1Pod {
   return buildDriverObjects(app, identityOf(app), { master: MASTER, ...(sparkUser ? { sparkUser } : {}) })

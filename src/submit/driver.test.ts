@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { V1Pod } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { buildDriverObjects, ownedByDriver } from "./driver.js";
-import { identityOf, javaApp, MASTER, pythonApp, SUBMIT_TIME } from "./fixtures.js";
+import { identityOf, javaApp, MASTER, pythonApp, SUBMIT_TIME } from "./fixtures.test-helpers.js";
 import { loadProperties } from "./properties.js";
 
 function build(app = javaApp(), options: Partial<Parameters<typeof buildDriverObjects>[2]> = {}) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { MonitoringSpec } from "../api/v1beta2/sparkapplication.js";
-import { javaApp } from "./fixtures.js";
+import { javaApp } from "./fixtures.test-helpers.js";
 import { buildPrometheusConfigMap, mountsPrometheusConfigMap, withMonitoring } from "./monitoring.js";
 import { DEFAULT_METRICS_PROPERTIES, DEFAULT_PROMETHEUS_CONFIGURATION } from "./prometheus-defaults.js";
 

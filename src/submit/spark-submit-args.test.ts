@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { javaApp, MASTER, pythonApp } from "./fixtures.js";
+import { javaApp, MASTER, pythonApp } from "./fixtures.test-helpers.js";
 import { buildSparkSubmitArgs, sparkSubmitArgv } from "./spark-submit-args.js";
 
 const SUBMISSION = "11111111-2222-5333-8444-555555555555";

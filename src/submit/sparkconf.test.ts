@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MASTER } from "./fixtures.js";
+import { MASTER } from "./fixtures.test-helpers.js";
 import {
   checkKubernetesMasterUrl,
   type DriverPropertiesInput,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SparkApplication } from "../api/v1beta2/sparkapplication.js";
-import { javaApp, MASTER, pythonApp } from "./fixtures.js";
+import { javaApp, MASTER, pythonApp } from "./fixtures.test-helpers.js";
 import { buildSubmitRequest, masterUrlFromServiceHost, type SubmitRequest } from "./submit-request.js";
 
 const SUBMISSION = "11111111-2222-5333-8444-555555555555";

@@ -101,7 +101,7 @@ export function buildSubmitRequest(original: SparkApplication, context: SubmitRe
   secretConf(spec.executor, ConfPrefix.ExecutorSecrets, ConfPrefix.ExecutorEnv, set);
   localDirVolumeConf(spec, spec.executor, ConfPrefix.ExecutorVolumes, set);
   for (const [key, value] of sorted(spec.nodeSelector)) set(`${ConfPrefix.NodeSelector}${key}`, value);
-  dynamicAllocationConf(spec, set);
+  dynamicAllocationConf(spec.dynamicAllocation, set);
 
   const deps = spec.deps ?? {};
   const request: SubmitRequest = {
@@ -259,8 +259,11 @@ function localDirVolumeConf(
   }
 }
 
-function dynamicAllocationConf(spec: SparkApplication["spec"], set: Set): void {
-  const allocation = spec.dynamicAllocation;
+/** spec.dynamicAllocation as Spark conf (SparkApplications and SparkConnect servers alike). */
+export function dynamicAllocationConf(
+  allocation: SparkApplication["spec"]["dynamicAllocation"],
+  set: (key: string, value: string) => void,
+): void {
   if (!allocation?.enabled) return;
   set(ConfKey.DynamicAllocationEnabled, "true");
   if (allocation.initialExecutors !== undefined) {

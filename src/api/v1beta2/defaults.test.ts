@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Value } from "@sinclair/typebox/value";
 import { isDynamicAllocationEnabled, withDefaults } from "./defaults.js";
-import { sparkPiSpec } from "./fixtures.js";
+import { sparkPiSpec } from "./fixtures.test-helpers.js";
 import { SparkApplicationSpecSchema } from "./sparkapplication.js";
 
 const bare = () => sparkPiSpec({ driver: {}, executor: {} });

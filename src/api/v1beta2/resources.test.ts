@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { sparkPiSpec } from "./fixtures.js";
+import { sparkPiSpec } from "./fixtures.test-helpers.js";
 import { isJvmApp, memoryOverheadFactor, podCpuRequest, podMemory } from "./resources.js";
 
 describe("podMemory", () => {

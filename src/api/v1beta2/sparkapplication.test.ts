@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { parse } from "yaml";
-import { everyFieldSpec, scheduledSparkPi, sparkPiApp } from "./fixtures.js";
+import { everyFieldSpec, scheduledSparkPi, sparkPiApp } from "./fixtures.test-helpers.js";
 import { ScheduledSparkApplicationSchema } from "./scheduledsparkapplication.js";
 import {
   type SparkApplication,

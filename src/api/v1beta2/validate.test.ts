@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { scheduledSparkPi, sparkPiApp, sparkPiSpec } from "./fixtures.js";
+import { scheduledSparkPi, sparkPiApp, sparkPiSpec } from "./fixtures.test-helpers.js";
 import type { DriverSpec, ExecutorSpec, SparkApplicationSpec } from "./sparkapplication.js";
 import {
   type ValidationError,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { sparkPiApp } from "../../../api/v1beta2/fixtures.js";
+import { sparkPiApp } from "../../../api/v1beta2/fixtures.test-helpers.js";
 import { runPodLabels } from "./run-labels.js";
 
 describe("runPodLabels", () => {
