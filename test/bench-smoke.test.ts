@@ -70,7 +70,11 @@ test("bench submit --apps 20 --cpu-prof writes every figure to its JSON, and CPU
       assert.equal(run.latencyMs.count, 20);
       assert.ok(run.apiRequestsAllClientsPerApp["POST pods"] >= 1);
       // The operator's own requests by verb and resource, from the API server's audit log.
-      assert.equal(run.apiRequestsOperatorPerApp["create pods"], 1, JSON.stringify(run.apiRequestsOperatorPerApp));
+      assert.equal(
+        run.apiRequestsOperatorPerApp["create pods"],
+        1,
+        JSON.stringify(run.apiRequestsOperatorPerApp),
+      );
       assert.ok(run.apiserverCpuMsPerAppByWindow.length > 0, "API server CPU per app by window");
       for (const w of run.apiserverCpuMsPerAppByWindow) assert.ok(w.pods > 0 && w.cpuMsPerApp >= 0);
       assert.ok(run.cpuSecondsByProcess["kube-apiserver"] > 0);
