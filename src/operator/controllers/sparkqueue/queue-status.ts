@@ -16,6 +16,12 @@ const LIST_LIMIT = 100;
 export class QueueStatusWriter {
   private writes: Promise<unknown> | undefined;
   private lastAt = Number.NEGATIVE_INFINITY;
+  /**
+   * The queues this operator has had apps in. SparkQueues are cluster-scoped while an operator may watch some
+   * namespaces only: one that never saw an app of a queue leaves its status to the operators that did, rather
+   * than overwrite their counts with its zeros.
+   */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly d: { json: JsonClient; log: KubeLog; now: () => number; intervalMs: number },
@@ -31,7 +37,11 @@ export class QueueStatusWriter {
     const changed: [SparkQueue, SparkQueueStatus][] = [];
     for (const queue of queues) {
       const status = statusOf(queue, decision, book);
-      if (status) changed.push([queue, status]);
+      if (!status) continue;
+      const name = queue.metadata.name ?? "";
+      if ((status.running ?? 0) + (status.waiting ?? 0) > 0) this.seen.add(name);
+      else if (!this.seen.has(name) && queue.status !== undefined) continue;
+      changed.push([queue, status]);
     }
     if (changed.length === 0) return undefined;
     const wait = this.lastAt + this.d.intervalMs - this.d.now();
