@@ -41,6 +41,15 @@ const PLURALS: Record<string, string> = {
   SparkConnect: "sparkconnects",
 };
 
+/** The API server's message of a refused request. */
+function apiMessage(err: { body?: string; message: string }): string {
+  try {
+    return (JSON.parse(err.body ?? "") as { message?: string }).message ?? err.message;
+  } catch {
+    return err.message;
+  }
+}
+
 async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   await Promise.all(
@@ -153,6 +162,11 @@ describe("conformance: kubeflow v2.5.2's examples and seed 004's YAML, unchanged
     return { outcome: state, detail: pi ?? "no result in the driver log" };
   }
 
+  async function apply(c: Case): Promise<void> {
+    for (const d of c.docs)
+      if (!sharedObjects([c]).includes(d)) await objects.create(inNamespace(d, c.namespace));
+  }
+
   function judge(c: Case, row: Row): void {
     const e = c.expect;
     const fail = (why: string) => mismatches.push(`${c.file}: ${why} (got ${row.outcome}: ${row.detail})`);
@@ -161,6 +175,7 @@ describe("conformance: kubeflow v2.5.2's examples and seed 004's YAML, unchanged
       return;
     }
     if (e.outcome === "COMPLETED" && !/Pi is roughly 3\.1/.test(row.detail)) fail("no SparkPi result");
+    if (e.outcome === "REFUSED" && !e.message.test(row.detail)) fail(`message should match ${e.message}`);
     if (e.outcome === "FAILED") {
       if (!e.message.test(row.detail)) fail(`message should match ${e.message}`);
       if (row.seconds > e.withinSeconds) fail(`should fail within ${e.withinSeconds} s`);
@@ -175,12 +190,12 @@ describe("conformance: kubeflow v2.5.2's examples and seed 004's YAML, unchanged
     const wall = Date.now();
     await pool(ordered, CONCURRENCY, async (c) => {
       const started = Date.now();
-      for (const d of c.docs)
-        if (!sharedObjects([c]).includes(d)) await objects.create(inNamespace(d, c.namespace));
-      const seen = await outcome(c).catch((err: Error) => ({
-        outcome: "TIMEOUT",
-        detail: err.message,
-      }));
+      const seen = await apply(c)
+        .then(() => outcome(c).catch((err: Error) => ({ outcome: "TIMEOUT", detail: err.message })))
+        .catch((err: { body?: string; message: string }) => ({
+          outcome: "REFUSED",
+          detail: apiMessage(err),
+        }));
       const row = { file: c.file, seconds: (Date.now() - started) / 1000, ...seen };
       rows.push(row);
       judge(c, row);
