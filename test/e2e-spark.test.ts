@@ -161,6 +161,31 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
     assert.match(log, /Running Spark version 4\./);
   });
 
+  test("a patch-level difference (3.5.1 with Apache's SparkPi stand-in by its 3.5.1 jar name) runs on 3.5.9, with a SparkVersionSubstituted event on the app", async () => {
+    const base = example("spark-pi.yaml");
+    await create({
+      ...base,
+      metadata: { name: "spark-pi-351" },
+      spec: {
+        ...base.spec,
+        sparkVersion: "3.5.1",
+        mainClass: "org.apache.spark.examples.SparkPi",
+        mainApplicationFile: "local:///opt/spark/examples/jars/spark-examples_2.12-3.5.1.jar",
+      },
+    });
+    const { app, log } = await completedPi("spark-pi-351");
+    assert.match(log, /Running Spark version 3\.5\.9/);
+    const events = await core.listNamespacedEvent({
+      namespace: NS,
+      fieldSelector: `involvedObject.uid=${app.metadata.uid}`,
+    });
+    const note = events.items.find((e) => e.reason === "SparkVersionSubstituted");
+    assert.match(
+      note?.message ?? "",
+      /Spark 3\.5\.1 \(the pod's spark-version label, from spec\.sparkVersion\) runs on the provisioned Spark 3\.5\.9, the newest of its minor line here/,
+    );
+  });
+
   test("a spec.sparkVersion no provisioned Spark serves: the app FAILS at once naming the field, what is provisioned and the fix", async () => {
     const base = example("spark-pi.yaml");
     const started = Date.now();
