@@ -161,23 +161,54 @@ describe("real Spark on the embedded cluster (operator + node agent)", { timeout
     assert.match(log, /Running Spark version 4\./);
   });
 
-  test("a spec.sparkVersion no provisioned Spark serves: the driver waits (ErrImageNeverPull) naming it and what is provisioned", async () => {
+  test("a patch-level difference (3.5.1 with Apache's SparkPi stand-in by its 3.5.1 jar name) runs on 3.5.9, with a SparkVersionSubstituted event on the app", async () => {
     const base = example("spark-pi.yaml");
+    await create({
+      ...base,
+      metadata: { name: "spark-pi-351" },
+      spec: {
+        ...base.spec,
+        sparkVersion: "3.5.1",
+        mainClass: "org.apache.spark.examples.SparkPi",
+        mainApplicationFile: "local:///opt/spark/examples/jars/spark-examples_2.12-3.5.1.jar",
+      },
+    });
+    const { app, log } = await completedPi("spark-pi-351");
+    assert.match(log, /Running Spark version 3\.5\.9/);
+    const events = await core.listNamespacedEvent({
+      namespace: NS,
+      fieldSelector: `involvedObject.uid=${app.metadata.uid}`,
+    });
+    const note = events.items.find((e) => e.reason === "SparkVersionSubstituted");
+    assert.match(
+      note?.message ?? "",
+      /Spark 3\.5\.1 \(the pod's spark-version label, from spec\.sparkVersion\) runs on the provisioned Spark 3\.5\.9, the newest of its minor line here/,
+    );
+  });
+
+  test("a spec.sparkVersion no provisioned Spark serves: the app FAILS at once naming the field, what is provisioned and the fix", async () => {
+    const base = example("spark-pi.yaml");
+    const started = Date.now();
     await create({
       ...base,
       metadata: { name: "spark-pi-5" },
       spec: { ...base.spec, sparkVersion: "5.0.0" },
     });
-    const waiting = await waitFor("the driver's waiting reason", async () => {
-      const pods = await core.listNamespacedPod({
-        namespace: NS,
-        labelSelector: `${OperatorLabel.AppName}=spark-pi-5,spark-role=driver`,
-      });
-      const state = pods.items[0]?.status?.containerStatuses?.[0]?.state?.waiting;
-      return state?.reason === "ErrImageNeverPull" ? state : undefined;
-    });
-    assert.match(waiting.message ?? "", /Spark 5\.0\.0 \(the pod's spark-version label; spec\.sparkVersion/);
-    assert.match(waiting.message ?? "", /which has Spark 3\.5\.9/);
+    const app = await waitFor(
+      "spark-pi-5 to fail",
+      async () => {
+        const a = await get("spark-pi-5");
+        return a.status?.applicationState?.state === "FAILED" ? a : undefined;
+      },
+      60_000,
+    );
+    const message = app.status?.applicationState?.errorMessage ?? "";
+    assert.match(message, /driver container cannot start, Reason: ErrImageNeverPull/);
+    assert.match(message, /spec\.sparkVersion: Spark 5\.0\.0 \(the pod's spark-version label\)/);
+    assert.match(message, /which has Spark 3\.5\.9/);
+    console.log(
+      `unprovisioned Spark 5.0.0: FAILED ${((Date.now() - started) / 1000).toFixed(1)} s after create`,
+    );
     await custom.deleteNamespacedCustomObject({ ...ref, name: "spark-pi-5" });
   });
 

@@ -24,6 +24,7 @@ import {
   readExit,
 } from "./processes.js";
 import { type HostFs, planMounts, wrapperScript } from "./sandbox.js";
+import { SPARK_VERSION_SUBSTITUTED } from "./spark-version.js";
 import { type ContainerRecord, logTailMessage, type Terminated, terminationReason } from "./status.js";
 import { describe } from "./status-reporter.js";
 import { type ContainerUsage, cpuFileOf, parseTimes, ticksToNanos } from "./usage.js";
@@ -44,7 +45,8 @@ export interface RunnerEnv {
   hostFs: HostFs;
   monitor: ProcessMonitor;
   memory: "kill" | "report" | "off";
-  event(type: "Normal" | "Warning", reason: string, message: string): void;
+  /** onOwner: also on the pod's controller when that is not a Pod (a driver's SparkApplication). */
+  event(type: "Normal" | "Warning", reason: string, message: string, onOwner?: boolean): void;
   report(): void;
   log: Logger;
 }
@@ -144,6 +146,7 @@ export class ContainerRunner {
       return false;
     }
     if (stopped()) return false;
+    if (run.sparkNote) env.event("Normal", SPARK_VERSION_SUBSTITUTED, run.sparkNote, true);
     const n = this.file.current ? this.file.current.n + 1 : 0;
     const paths = runPaths(env.dirs, spec.name, n);
     for (const dir of [

@@ -47,6 +47,8 @@ export interface ContainerRun {
   hostname: string;
   /** envFrom keys skipped as invalid names (reported as an event). */
   skippedEnv: string[];
+  /** A Spark image run on another version than it asked for (reported as an event, on the app too). */
+  sparkNote?: string;
 }
 
 /** The per-pod paths a container's run refers to. */
@@ -94,9 +96,11 @@ export function buildContainerRun(
   const mounts: Mount[] = [{ source: paths.hostsFile, target: "/etc/hosts", readOnly: true }];
   let argv: string[];
   let workingDir: string;
+  let sparkNote: string | undefined;
   const workDirSource = containerWorkDir(paths.podDir, container.name);
   if (kind === "spark") {
     const spark = chooseSpark(wantedSpark(pod, container.image), ctx.sparks);
+    sparkNote = spark.note;
     workingDir = container.workingDir || SparkPath.WorkDir;
     argv = sparkArgv(cmd, env, rt.podIP, spark, workingDir);
     env = sparkEnv(env, spark, ctx.hostPath, rt.podIP);
@@ -126,7 +130,9 @@ export function buildContainerRun(
     workingDir = container.workingDir || workDirSource;
   }
   mounts.push(...containerMounts(container, plans, paths.podDir, env));
-  if (ctx.namespaces) return { kind, argv, env, workingDir, mounts, hostname, skippedEnv: resolved.skipped };
+  const note = sparkNote === undefined ? {} : { sparkNote };
+  if (ctx.namespaces)
+    return { kind, argv, env, workingDir, mounts, hostname, skippedEnv: resolved.skipped, ...note };
   // Without a mount namespace, point every path that would have been a mount at its source instead.
   const rewrite = (s: string) => rewritePaths(s, mounts);
   return {
@@ -137,5 +143,6 @@ export function buildContainerRun(
     mounts: [],
     hostname,
     skippedEnv: resolved.skipped,
+    ...note,
   };
 }

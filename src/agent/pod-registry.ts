@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { CoreV1Api, V1EndpointSlice, V1Pod, V1Service } from "@kubernetes/client-node";
+import type { CoreV1Api, V1EndpointSlice, V1OwnerReference, V1Pod, V1Service } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { ownedBy } from "../local/pidfiles.js";
 import { hostsFile } from "./hosts.js";
@@ -138,7 +138,11 @@ export class PodRegistry {
           this.cluster.slices(),
           this.cluster.pods(),
         ),
-      event: (p, type, reason, message) => this.event(node, p, type, reason, message),
+      event: (p, type, reason, message, onOwner) => {
+        this.event(node, p, type, reason, message);
+        const owner = p.metadata?.ownerReferences?.find((o) => o.controller);
+        if (onOwner && owner && owner.kind !== "Pod") this.event(node, p, type, reason, message, owner);
+      },
       onDone: (uid) => {
         const w = this.workers.get(uid);
         if (w) this.stats.retire(w);
@@ -171,6 +175,7 @@ export class PodRegistry {
     type: "Normal" | "Warning",
     reason: string,
     message: string,
+    about?: V1OwnerReference,
   ): void {
     const namespace = pod.metadata!.namespace!;
     const now = new Date();
@@ -179,13 +184,9 @@ export class PodRegistry {
         namespace,
         body: {
           metadata: { name: `${pod.metadata!.name}.${randomBytes(8).toString("hex")}`, namespace },
-          involvedObject: {
-            apiVersion: "v1",
-            kind: "Pod",
-            namespace,
-            name: pod.metadata!.name,
-            uid: pod.metadata!.uid,
-          },
+          involvedObject: about
+            ? { apiVersion: about.apiVersion, kind: about.kind, namespace, name: about.name, uid: about.uid }
+            : { apiVersion: "v1", kind: "Pod", namespace, name: pod.metadata!.name, uid: pod.metadata!.uid },
           type,
           reason,
           message: message.slice(0, 1024),

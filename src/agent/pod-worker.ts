@@ -38,7 +38,7 @@ export interface WorkerDeps {
   allocateIp(uid: string, wanted?: string): string | undefined;
   releaseIp(uid: string): void;
   renderHosts(pod: V1Pod, podIP: string): string;
-  event(pod: V1Pod, type: "Normal" | "Warning", reason: string, message: string): void;
+  event(pod: V1Pod, type: "Normal" | "Warning", reason: string, message: string, onOwner?: boolean): void;
   backoffBaseMs: number;
   memory: "kill" | "report" | "off";
   /** Cap on grace periods when the agent itself stops. */
@@ -99,7 +99,7 @@ export class PodWorker {
         hostFs: d.hostFs,
         monitor: d.monitor,
         memory: d.memory,
-        event: (type, reason, message) => d.event(this.pod, type, reason, message),
+        event: (type, reason, message, onOwner) => d.event(this.pod, type, reason, message, onOwner),
         report: () => this.report(),
         log: this.log,
       });

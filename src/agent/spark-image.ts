@@ -10,7 +10,7 @@ export interface SparkRuntime {
   sparkHome: string;
   /** The interpreter that has pyspark (the virtualenv's python). */
   python: string;
-  /** Holds sparkplane-examples.jar and the Python examples; mounted at /opt/spark/examples. */
+  /** Holds sparkplane-examples.jar, the stand-ins for Apache's examples and the Python examples; mounted at /opt/spark/examples. */
   examplesDir?: string;
   /** Holds the Spark Connect server jar (Spark 3.5; 4.x has it in its jars); mounted at /opt/spark/connect-jars. */
   connectJarsDir?: string;

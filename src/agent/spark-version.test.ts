@@ -61,14 +61,30 @@ describe("chooseSpark: the provisioned Spark for a version", () => {
       (err: unknown) =>
         err instanceof ConfigError &&
         err.reason === SPARK_NOT_PROVISIONED_REASON &&
-        /Spark 2\.4\.8 \(the pod's spark-version label; spec\.sparkVersion/.test(err.message) &&
-        /has Spark 3\.5\.9, 4\.3\.0/.test(err.message),
+        /^spec\.sparkVersion: Spark 2\.4\.8 \(the pod's spark-version label\)/.test(err.message) &&
+        /has Spark 3\.5\.9, 4\.3\.0: Spark 2\.x does not run here/.test(err.message) &&
+        /set spec\.sparkVersion \(and the image\) to a version of Spark 3 or 4$/.test(err.message),
     );
     assert.throws(
       () => pick("4.0.0", [rt("3.5.9")]),
-      /Spark 4\.0\.0 .*has Spark 3\.5\.9.*sparkplane provision/,
+      /spec\.sparkVersion: Spark 4\.0\.0 .*has Spark 3\.5\.9: run `sparkplane provision` to add Spark 4\.3\.0/,
     );
     assert.throws(() => pick("not-a-version"), /Spark not-a-version/);
+  });
+  test("another version of a provisioned line: a note naming both and the rule", () => {
+    const c = chooseSpark({ version: "4.0.4", from: "the pod's spark-version label" }, PROVISIONED);
+    assert.equal(c.version, "4.3.0");
+    assert.equal(
+      c.note,
+      "Spark 4.0.4 (the pod's spark-version label, from spec.sparkVersion) runs on the provisioned Spark 4.3.0, " +
+        "the newest of its major here (provisioned: 3.5.9, 4.3.0)",
+    );
+    assert.match(
+      chooseSpark({ version: "3.5.2", from: "x" }, PROVISIONED).note ?? "",
+      /newest of its minor line/,
+    );
+    assert.equal(chooseSpark({ version: "3.5.9", from: "x" }, PROVISIONED).note, undefined);
+    assert.equal(chooseSpark(undefined, PROVISIONED).note, undefined);
   });
   test("nothing provisioned: an error saying to provision", () =>
     assert.throws(() => pick(undefined, []), /Spark is not provisioned: run `sparkplane provision`/));

@@ -5,8 +5,8 @@ import { examplesSourceDir } from "./provision/examples.js";
 import { createInNamespace, yamlDocs } from "./yaml-objects.js";
 
 /**
- * Creates (if absent) a ServiceAccount for Spark drivers (`spark` by default) and its Role/RoleBinding, from
- * examples/spark-rbac.yaml.
+ * Creates (if absent) the ServiceAccounts for Spark drivers and their Role/RoleBinding, from
+ * examples/spark-rbac.yaml: by default `spark` and kubeflow's `spark-operator-spark`; else the one named.
  */
 export async function ensureSparkServiceAccount(
   kc: KubeConfig,
@@ -16,9 +16,22 @@ export async function ensureSparkServiceAccount(
   const docs = yamlDocs(join(examplesSourceDir(), "spark-rbac.yaml"));
   await createInNamespace(
     kc,
-    docs.map((d) => (account === SparkDriverRbac.ServiceAccount ? d : renameAccount(d, account))),
+    account === SparkDriverRbac.ServiceAccount ? docs : renamed(docs, account),
     namespace,
   );
+}
+
+/** The file's objects for one account only (its several ServiceAccounts and subjects become that one). */
+export function renamed(docs: KubernetesObject[], account: string): KubernetesObject[] {
+  const seen = new Set<string>();
+  return docs
+    .map((d) => renameAccount(d, account))
+    .filter((d) => {
+      const key = `${d.kind}/${d.metadata?.name}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 function renameAccount(doc: KubernetesObject, account: string): KubernetesObject {
@@ -29,6 +42,6 @@ function renameAccount(doc: KubernetesObject, account: string): KubernetesObject
   if (d.kind === "ServiceAccount") d.metadata = { ...d.metadata, name: account };
   else d.metadata = { ...d.metadata, name: `${d.metadata?.name}-${account}` };
   if (d.roleRef) d.roleRef.name = `${d.roleRef.name}-${account}`;
-  for (const s of d.subjects ?? []) s.name = account;
+  if (d.subjects) d.subjects = [{ ...d.subjects[0]!, name: account }];
   return d;
 }

@@ -253,9 +253,14 @@ export const SparkVolumeType = {
   PersistentVolumeClaim: "persistentVolumeClaim",
 } as const;
 
-/** The identity Spark drivers run as, as this project's examples name it, and the file that creates it. */
+/**
+ * The identity Spark drivers run as, as this project's examples name it, and the file that creates it (with
+ * kubeflow's chart's default account, which kubeflow's and ACK's example YAML name, beside it).
+ */
 export const SparkDriverRbac = {
   ServiceAccount: "spark",
+  /** kubeflow's chart's default `spark.serviceAccount.name` (release `spark-operator`) . */
+  KubeflowServiceAccount: "spark-operator-spark",
   /** The ServiceAccount, Role and RoleBinding, relative to the repository root. */
   Example: "examples/spark-rbac.yaml",
 } as const;

@@ -2,6 +2,7 @@ import type { KubernetesObject, V1Pod, V1Service } from "@kubernetes/client-node
 import { GROUP, OperatorLabel, SparkApplicationNames, VERSION } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication, SparkApplicationStatus } from "../../../api/v1beta2/sparkapplication.js";
 import { validateSparkApplication } from "../../../api/v1beta2/validate.js";
+import type { ValidationError } from "../../../api/v1beta2/validate-pod.js";
 import { stripBookkeeping } from "../../../kube/informer.js";
 import { MERGE_PATCH } from "../../../kube/json-client.js";
 import { namespacedKey } from "../../../kube/resource.js";
@@ -43,6 +44,8 @@ export interface SparkAppControllerDeps {
   events: EventSink;
   metrics: OperatorMetrics;
   config: DecideConfig;
+  /** What a cluster lacks for an app (a batch scheduler it names), as validation errors; none when absent. */
+  clusterErrors?: (app: SparkApplication) => ValidationError[];
   now?: () => number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -192,7 +195,7 @@ export class SparkAppController {
       driverPod,
       executorPods,
       ...uiServiceObserved(this.d.services.get(namespace, uiServiceNameFor(app))),
-      validationErrors: validateSparkApplication(app),
+      validationErrors: [...validateSparkApplication(app), ...(this.d.clusterErrors?.(app) ?? [])],
       now: this.now(),
       config: this.d.config,
     };

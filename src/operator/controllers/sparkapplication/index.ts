@@ -7,6 +7,7 @@ import { OperatorLabel } from "../../../api/v1beta2/constants.js";
 import type { SparkApplication } from "../../../api/v1beta2/sparkapplication.js";
 import type { JsonClient } from "../../../kube/json-client.js";
 import { labelIndex } from "../../../kube/store.js";
+import { BatchSchedulerPresence } from "../../batch-schedulers/presence.js";
 import { ControllerName } from "../../metrics/names.js";
 import { NativeSubmitter } from "../../submitters/native.js";
 import { type SparkSubmitOptions, SparkSubmitSubmitter } from "../../submitters/spark-submit.js";
@@ -67,6 +68,8 @@ export const sparkApplicationController: ControllerDefinition<SparkApplicationCo
     const apps = ctx.informers.informer(SPARK_APPLICATIONS);
     const pods = ctx.informers.informer(SPARK_PODS, podIndexers);
     const services = ctx.informers.informer(SPARK_APP_SERVICES);
+    const batchSchedulers = new BatchSchedulerPresence(ctx.clients.json);
+    await batchSchedulers.refresh();
     const controller = new SparkAppController({
       clients: ctx.clients,
       apps: listerOf<SparkApplication>(apps),
@@ -76,6 +79,7 @@ export const sparkApplicationController: ControllerDefinition<SparkApplicationCo
       events: new EventRecorderSink(ctx.events),
       metrics: ctx.metrics,
       config: { ...DEFAULT_DECIDE_CONFIG, ...ctx.options.decide },
+      clusterErrors: (app) => batchSchedulers.errors(app),
       now: ctx.options.now,
     });
     const queue = controllerQueue(ctx, NAME);

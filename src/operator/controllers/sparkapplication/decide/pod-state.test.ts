@@ -226,3 +226,43 @@ describe("pod labels", () => {
     assert.equal(executorIdFromName("weird-name"), 0);
   });
 });
+
+describe("a driver container that never starts", () => {
+  const waiting = (reason: string, message?: string): V1Pod => ({
+    metadata: { name: "d" },
+    status: {
+      phase: "Pending",
+      containerStatuses: [
+        {
+          name: "spark-kubernetes-driver",
+          image: "apache/spark:4.0.4",
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: { waiting: message === undefined ? { reason } : { reason, message } },
+        },
+      ],
+    },
+  });
+  const refusal =
+    "spec.sparkVersion: Spark 4.0.4 (the pod's spark-version label) is not provisioned on this node, which has Spark 3.5.9: run `sparkplane provision` to add Spark 4.3.0";
+
+  it("has failed (the node agent refuses a Spark version it has not provisioned with ErrImageNeverPull)", () => {
+    assert.equal(driverStateOf(waiting("ErrImageNeverPull", refusal)), "FAILED");
+    assert.equal(driverStateOf(waiting("InvalidImageName")), "FAILED");
+    assert.equal(
+      driverFailureMessage(waiting("ErrImageNeverPull", refusal)),
+      `driver container cannot start, Reason: ErrImageNeverPull, Message: ${refusal}`,
+    );
+  });
+
+  it("but a wait the kubelet resolves by itself is still PENDING", () => {
+    for (const reason of [
+      "ContainerCreating",
+      "CreateContainerConfigError",
+      "ErrImagePull",
+      "ImagePullBackOff",
+    ])
+      assert.equal(driverStateOf(waiting(reason)), "PENDING", reason);
+  });
+});

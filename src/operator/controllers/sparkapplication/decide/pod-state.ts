@@ -1,6 +1,7 @@
 /** How the driver and executor pods of a SparkApplication map to driver, executor and application states. */
 import type { V1ContainerStateTerminated, V1Pod } from "@kubernetes/client-node";
 import { AppState, DriverState, ExecutorState, OperatorLabel } from "../../../../api/v1beta2/constants.js";
+import { NEVER_STARTS } from "../../../../kube/container-reasons.js";
 import { SparkContainer, SparkLabel, SparkRole } from "../../../../spark/constants.js";
 import { exceptionSummary } from "../../../../spark/exception-summary.js";
 
@@ -27,13 +28,15 @@ export function isTerminalPodState(state: string | undefined): boolean {
 
 /**
  * The driver's state. A pod still Running whose driver container has terminated (sidecars keep it up) counts
- * as finished, and a Failed pod whose driver container exited 0 (a sidecar failed) counts as completed.
+ * as finished, and a Failed pod whose driver container exited 0 (a sidecar failed) counts as completed. A
+ * Pending pod whose driver container waits for what never comes (an image that may not be pulled: the node
+ * agent's answer to a Spark version it has not provisioned) has failed: kubeflow would wait forever.
  */
 export function driverStateOf(pod: V1Pod): DriverState {
   const termination = driverTermination(pod);
   switch (pod.status?.phase) {
     case "Pending":
-      return DriverState.Pending;
+      return driverNeverStarts(pod) ? DriverState.Failed : DriverState.Pending;
     case "Running":
       if (termination === undefined) return DriverState.Running;
       return termination.exitCode === 0 ? DriverState.Completed : DriverState.Failed;
@@ -103,6 +106,8 @@ const FAILURE_MESSAGE_MAX_BYTES = 2048;
  */
 export function driverFailureMessage(pod: V1Pod): string {
   const termination = driverTermination(pod);
+  const never = termination === undefined ? driverNeverStarts(pod) : undefined;
+  if (never) return withDetails("driver container cannot start", never.reason, never.message);
   if (termination === undefined) {
     return withDetails("driver container status missing", pod.status?.reason, pod.status?.message);
   }
@@ -143,10 +148,24 @@ export function executorIdFromName(podName: string): number {
   return match?.[1] === undefined ? 0 : Number(match[1]);
 }
 
-function containerTermination(pod: V1Pod, names: readonly string[]): ContainerTermination | undefined {
+/** The driver container's waiting reason and message when it is one that never resolves (NEVER_STARTS). */
+export function driverNeverStarts(pod: V1Pod): { reason: string; message?: string } | undefined {
+  const waiting = containerStatus(pod, [SparkContainer.Driver])?.state?.waiting;
+  if (!waiting?.reason || !NEVER_STARTS.has(waiting.reason)) return undefined;
+  return nonEmpty(waiting.message) === undefined
+    ? { reason: waiting.reason }
+    : { reason: waiting.reason, message: waiting.message! };
+}
+
+/** The named container's status; with a single container, that container's. */
+function containerStatus(pod: V1Pod, names: readonly string[]) {
   const statuses = pod.status?.containerStatuses ?? [];
   const named = statuses.find((status) => names.includes(status.name));
-  const container = named ?? (statuses.length === 1 ? statuses[0] : undefined);
+  return named ?? (statuses.length === 1 ? statuses[0] : undefined);
+}
+
+function containerTermination(pod: V1Pod, names: readonly string[]): ContainerTermination | undefined {
+  const container = containerStatus(pod, names);
   const terminated: V1ContainerStateTerminated | undefined = container?.state?.terminated;
   if (terminated === undefined) return undefined;
   return {

@@ -13,9 +13,17 @@ describe("withSubmissionHint", () => {
     );
   });
 
-  it("another account (kubeflow's spark-operator-spark): the field first, and what the example creates", () => {
+  it("kubeflow's spark-operator-spark: the example creates it too", () => {
     const hinted = withSubmissionHint(missing("spark-operator-spark", "default"), "default");
     assert.match(hinted, /no ServiceAccount "spark-operator-spark" \(`spec\.driver\.serviceAccount`\)/);
+    assert.match(
+      hinted,
+      /create it with its rights: `kubectl apply -n default -f examples\/spark-rbac\.yaml`/,
+    );
+  });
+
+  it("another account: the field first, and what the example creates", () => {
+    const hinted = withSubmissionHint(missing("etl", "default"), "default");
     assert.match(hinted, /set `spec\.driver\.serviceAccount` to an account that exists/);
     assert.match(hinted, /`kubectl apply -n default -f examples\/spark-rbac\.yaml` creates "spark"/);
   });

@@ -10,7 +10,7 @@ export function withSubmissionHint(error: string, namespace: string): string {
   if (account === undefined) return error;
   const apply = `\`kubectl apply -n ${namespace} -f ${SparkDriverRbac.Example}\``;
   const fix =
-    account === SparkDriverRbac.ServiceAccount
+    account === SparkDriverRbac.ServiceAccount || account === SparkDriverRbac.KubeflowServiceAccount
       ? `create it with its rights: ${apply}, or set \`spec.driver.serviceAccount\` to an account that exists`
       : `set \`spec.driver.serviceAccount\` to an account that exists (${apply} creates "${SparkDriverRbac.ServiceAccount}" with the rights a driver needs), or create "${account}" with those rights`;
   return `${error}; hint: namespace ${namespace} has no ServiceAccount "${account}" (\`spec.driver.serviceAccount\`): ${fix}`;
