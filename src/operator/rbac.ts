@@ -7,7 +7,7 @@
  */
 
 import { RESOURCE_POLICY_GROUP, ResourcePolicyNames } from "../api/resourcepolicy/constants.js";
-import { SPARKPLANE_GROUP, SparkQueueNames } from "../api/sparkplane/constants.js";
+import { AdmissionPermission, SPARKPLANE_GROUP, SparkQueueNames } from "../api/sparkplane/constants.js";
 import { SparkConnectNames } from "../api/v1alpha1/constants.js";
 import { GROUP, ScheduledSparkApplicationNames, SparkApplicationNames } from "../api/v1beta2/constants.js";
 
@@ -44,6 +44,17 @@ export const OPERATOR_RULES: readonly ExplainedRule[] = [
       "spec-hash annotation, and removing the finalizer (controllers/sparkapplication/actions.ts patchAppMetadata, " +
       "controllers/sparkapplication/controller.ts removeFinalizer). create/delete: ScheduledSparkApplication runs " +
       "(controllers/scheduledsparkapplication/controller.ts createRun, act) and deletion after timeToLiveSeconds (controllers/sparkapplication/controller.ts deleteApp).",
+  },
+  {
+    rule: {
+      apiGroups: [AdmissionPermission.Bypass.group],
+      resources: [AdmissionPermission.Bypass.resource],
+      verbs: [AdmissionPermission.Bypass.verb],
+    },
+    why:
+      "Not an API: the admission policy (api/sparkplane/admission-policy.ts) lets this identity's writes through, " +
+      "so the runs it creates from a ScheduledSparkApplication (controllers/scheduledsparkapplication/controller.ts " +
+      "createRun) are not checked again as its own; the schedule's template was checked as its author's.",
   },
   {
     rule: { apiGroups: [GROUP], resources: [`${apps}/status`], verbs: ["update"] },
