@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { BATCH_ID_CONFIGMAP } from "../src/console/constants.js";
 import { ensureAdmissionPolicy } from "../src/local/admission-policy.js";
 import { ensureCrds } from "../src/operator/crds.js";
 import {
@@ -85,9 +86,10 @@ describe("admission policy: no escalation through the operator", { timeout: 180_
       { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications/status"], verbs: ["patch"] },
     ]);
     // A policy just created takes a moment to be enforced.
+    let probe = 0;
     await eventually(
       "the policy enforced",
-      async () => (await createAs(alice.kc, ns, "app", named("probe", escalating))).status === 403,
+      async () => (await createAs(alice.kc, ns, "app", named(`probe-${probe++}`, escalating))).status === 403,
       { timeoutMs: 30_000, intervalMs: 500 },
     );
     console_ = await startTestConsole(admin, ns);
@@ -217,26 +219,41 @@ describe("admission policy: no escalation through the operator", { timeout: 180_
   });
 
   it("the console's REST API and Livy act as their caller: the policy's refusal reaches them as a 403", async () => {
-    const post = async (path: string, body: unknown) => {
+    const post = async (path: string, token: string, body: unknown) => {
       const res = await fetch(`${console_.base}${path}`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${alice.token}` },
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
       });
       return { status: res.status, body: (await res.json()) as { error?: string } };
     };
-    const rest = await post(`/api/v1/namespaces/${ns}/sparkapplications`, named("via-rest", escalating));
+    const rest = await post(
+      `/api/v1/namespaces/${ns}/sparkapplications`,
+      alice.token,
+      named("via-rest", escalating),
+    );
     assertRefused(
       { status: rest.status, message: rest.body.error ?? "" },
       refusalOf(alice.username, "spec."),
     );
-    const livy = await post("/batches", {
+    // A Livy caller also takes batch ids from a ConfigMap with its own rights (docs/console.md).
+    const erin = await userWithRole(admin, ns, "erin", [
+      WRITE_SPARK_KINDS,
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["create"] },
+      {
+        apiGroups: [""],
+        resources: ["configmaps"],
+        resourceNames: [BATCH_ID_CONFIGMAP],
+        verbs: ["get", "update"],
+      },
+    ]);
+    const livy = await post("/batches", erin.token, {
       file: "local:///x/pi.py",
       conf: { "spark.kubernetes.driver.volumes.hostPath.root.options.path": "/" },
     });
     assertRefused({ status: livy.status, message: livy.body.error ?? "" }, [
-      `spec.sparkConf[spark.kubernetes.driver.volumes.hostPath.root.options.path]: user ${alice.username} may not mount hostPath volumes`,
-      `spec.driver.serviceAccount: user ${alice.username} may not use ServiceAccount spark`,
+      `spec.sparkConf[spark.kubernetes.driver.volumes.hostPath.root.options.path]: user ${erin.username} may not mount hostPath volumes`,
+      `spec.driver.serviceAccount: user ${erin.username} may not use ServiceAccount spark`,
     ]);
   });
 });
