@@ -44,10 +44,12 @@ const mayUseAccount = (name: string) =>
   `(${allowed(UseServiceAccount, name)} || ${allowed(ImpersonateServiceAccount, name)})`;
 const mayEscalate = (name: string) => allowed(UseEscalation, name);
 
-/** `<field>: user U may not <what> in namespace N (needs verb 'V' on <resource>)`, joined with "; ". */
-function deniedMessages(list: string, mayCheck: (name: string) => string, what: string, needs: string) {
-  return `${list}.filter(a, !${mayCheck("a.name")}).map(a, a.field + ': user ' + ${USER} + ' may not ' + ${what} + ' in namespace ' + ${NAMESPACE} + " (needs verb " + ${needs} + ")").join('; ')`;
+/** `<field>: user U may not <what> in namespace N (needs verb 'V' on <resource>)` for each entry of `list`. */
+function deniedMessages(list: string, what: string, needs: string) {
+  return `${list}.map(a, a.field + ': user ' + ${USER} + ' may not ' + ${what} + ' in namespace ' + ${NAMESPACE} + " (needs verb " + ${needs} + ")")`;
 }
+
+const PODS_MESSAGE = `'user ' + ${USER} + ' may not create pods in namespace ' + ${NAMESPACE} + " (needs verb 'create' on pods): the operator would create this " + request.kind.kind + "'s pods for them"`;
 
 const escalationWhat = `{${Object.entries(Escalation)
   .map(([name, what]) => `'${name}': '${what.replaceAll("'", "\\'")}'`)
@@ -92,31 +94,32 @@ export function admissionPolicySpec(sparkConf: SparkConfPrivileges): V1Validatin
       { name: "serviceAccounts", expression: serviceAccountsCel(sparkConf.serviceAccountKeys) },
       { name: "escalations", expression: escalationsCel(sparkConf.hostPathVolumePrefixes) },
       { name: "escalationWhat", expression: escalationWhat },
+      { name: "mayCreatePods", expression: allowed({ group: "", resource: "pods", verb: "create" }) },
+      {
+        name: "deniedServiceAccounts",
+        expression: `variables.serviceAccounts.filter(a, !${mayUseAccount("a.name")})`,
+      },
+      { name: "deniedEscalations", expression: `variables.escalations.filter(a, !${mayEscalate("a.name")})` },
     ],
+    // One validation: the API server reports only the first that fails, and the author should see every
+    // permission missing at once.
     validations: [
       {
-        expression: allowed({ group: "", resource: "pods", verb: "create" }),
-        messageExpression: `'user ' + ${USER} + ' may not create pods in namespace ' + ${NAMESPACE} + " (needs verb 'create' on pods): the operator would create this " + request.kind.kind + "'s pods for them"`,
-        reason: "Forbidden",
-      },
-      {
-        expression: `variables.serviceAccounts.all(a, ${mayUseAccount("a.name")})`,
-        messageExpression: deniedMessages(
-          "variables.serviceAccounts",
-          mayUseAccount,
-          "'use ServiceAccount ' + a.name",
-          `"'${UseServiceAccount.verb}' on ${UseServiceAccount.resource}/" + a.name`,
-        ),
-        reason: "Forbidden",
-      },
-      {
-        expression: `variables.escalations.all(a, ${mayEscalate("a.name")})`,
-        messageExpression: deniedMessages(
-          "variables.escalations",
-          mayEscalate,
-          "variables.escalationWhat[a.name]",
-          `"'${UseEscalation.verb}' on ${escalationGroup}/" + a.name`,
-        ),
+        expression:
+          "variables.mayCreatePods && size(variables.deniedServiceAccounts) == 0 && size(variables.deniedEscalations) == 0",
+        messageExpression: `(${[
+          `(variables.mayCreatePods ? [] : [${PODS_MESSAGE}])`,
+          deniedMessages(
+            "variables.deniedServiceAccounts",
+            "'use ServiceAccount ' + a.name",
+            `"'${UseServiceAccount.verb}' on ${UseServiceAccount.resource}/" + a.name`,
+          ),
+          deniedMessages(
+            "variables.deniedEscalations",
+            "variables.escalationWhat[a.name]",
+            `"'${UseEscalation.verb}' on ${escalationGroup}/" + a.name`,
+          ),
+        ].join(" + ")}).join('; ')`,
         reason: "Forbidden",
       },
     ],
