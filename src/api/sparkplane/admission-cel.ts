@@ -38,7 +38,8 @@ export function present(scope: Scope, fields: readonly string[]): string {
   return steps.join(" && ");
 }
 
-const ask = (field: string, name: string) => `{'field': ${field}, 'name': ${name}}`;
+/** Every value a string: the API server's CEL wants map literals of one value type. */
+const ask = (field: string, name: string) => `{'field': string(${field}), 'name': string(${name})}`;
 const quote = (text: string) => `'${text}'`;
 const concat = (lists: readonly string[]) => (lists.length === 0 ? "[]" : lists.join(" + "));
 const when = (condition: string, list: string) => `(${condition} ? ${list} : [])`;
@@ -132,6 +133,11 @@ export function escalationsCel(hostPathVolumePrefixes: readonly string[]): strin
     )})`,
     ...SPARK_ROLES.map((role) => roleEscalations(at(APP, role))),
   ]);
+}
+
+/** Fields that can name a ServiceAccount (the most entries `serviceAccountsCel` lists). */
+export function serviceAccountFieldCount(serviceAccountKeys: readonly string[]): number {
+  return SPARK_ROLES.length * 3 + serviceAccountKeys.length;
 }
 
 /** Every ServiceAccount the spec at `variables.app` names: role fields, pod templates and sparkConf. */

@@ -7,10 +7,11 @@
 import type {
   V1ValidatingAdmissionPolicy,
   V1ValidatingAdmissionPolicyBinding,
+  V1Validation,
 } from "@kubernetes/client-node";
 import { SparkConnectNames } from "../v1alpha1/constants.js";
 import { GROUP, ScheduledSparkApplicationNames, SparkApplicationNames } from "../v1beta2/constants.js";
-import { escalationsCel, serviceAccountsCel } from "./admission-cel.js";
+import { escalationsCel, serviceAccountFieldCount, serviceAccountsCel } from "./admission-cel.js";
 import { AdmissionPermission, Escalation } from "./constants.js";
 
 export const ADMISSION_API_VERSION = "admissionregistration.k8s.io/v1";
@@ -44,20 +45,50 @@ const mayUseAccount = (name: string) =>
   `(${allowed(UseServiceAccount, name)} || ${allowed(ImpersonateServiceAccount, name)})`;
 const mayEscalate = (name: string) => allowed(UseEscalation, name);
 
-/** `<field>: user U may not <what> in namespace N (needs verb 'V' on <resource>)` for each entry of `list`. */
-function deniedMessages(list: string, what: string, needs: string) {
-  return `${list}.map(a, a.field + ': user ' + ${USER} + ' may not ' + ${what} + ' in namespace ' + ${NAMESPACE} + " (needs verb " + ${needs} + ")")`;
-}
-
 const PODS_MESSAGE = `'user ' + ${USER} + ' may not create pods in namespace ' + ${NAMESPACE} + " (needs verb 'create' on pods): the operator would create this " + request.kind.kind + "'s pods for them"`;
 
-const escalationWhat = `{${Object.entries(Escalation)
-  .map(([name, what]) => `'${name}': '${what.replaceAll("'", "\\'")}'`)
-  .join(", ")}}`;
+/** `<field>: user U may not <what> in namespace N (needs verb 'V' on <resource>)`. */
+const denied = (field: string, what: string, needs: string) =>
+  `${field} + ': user ' + ${USER} + ' may not ' + ${what} + ' in namespace ' + ${NAMESPACE} + " (needs verb " + ${needs} + ")"`;
+
+/**
+ * The validations, in the order their refusals are reported: the API server reports only the first that
+ * fails, and a message cannot ask the authorizer (`messageExpression` has no `authorizer`, not even through a
+ * variable), so each validation's message is exact by construction: the i-th named ServiceAccount, then each
+ * escalation with every field asking for it, then pods.
+ */
+function validations(sparkConf: SparkConfPrivileges): V1Validation[] {
+  const accounts = Array.from({ length: serviceAccountFieldCount(sparkConf.serviceAccountKeys) }, (_, i) => {
+    const a = `variables.serviceAccounts[${i}]`;
+    return {
+      expression: `size(variables.serviceAccounts) <= ${i} || ${mayUseAccount(`${a}.name`)}`,
+      messageExpression: denied(
+        `${a}.field`,
+        `'use ServiceAccount ' + ${a}.name`,
+        `"'${UseServiceAccount.verb}' on ${UseServiceAccount.resource}/" + ${a}.name`,
+      ),
+    };
+  });
+  const escalations = Object.entries(Escalation).map(([name, what]) => {
+    const asking = `variables.escalations.filter(a, a.name == '${name}')`;
+    return {
+      expression: `!variables.escalations.exists(a, a.name == '${name}') || ${mayEscalate(`'${name}'`)}`,
+      messageExpression: denied(
+        `${asking}.map(a, a.field).join(', ')`,
+        `'${what.replaceAll("'", "\\'")}'`,
+        `"'${UseEscalation.verb}' on ${UseEscalation.resource}.${UseEscalation.group}/${name}"`,
+      ),
+    };
+  });
+  const pods = {
+    expression: allowed({ group: "", resource: "pods", verb: "create" }),
+    messageExpression: PODS_MESSAGE,
+  };
+  return [...accounts, ...escalations, pods].map((v) => ({ ...v, reason: "Forbidden" }));
+}
 
 /** The policy's spec, independent of where it is installed (the chart names it per release). */
 export function admissionPolicySpec(sparkConf: SparkConfPrivileges): V1ValidatingAdmissionPolicy["spec"] {
-  const escalationGroup = `${UseEscalation.resource}.${UseEscalation.group}`;
   return {
     failurePolicy: "Fail",
     matchConstraints: {
@@ -93,36 +124,8 @@ export function admissionPolicySpec(sparkConf: SparkConfPrivileges): V1Validatin
       { name: "conf", expression: "has(variables.app.sparkConf) ? variables.app.sparkConf : {}" },
       { name: "serviceAccounts", expression: serviceAccountsCel(sparkConf.serviceAccountKeys) },
       { name: "escalations", expression: escalationsCel(sparkConf.hostPathVolumePrefixes) },
-      { name: "escalationWhat", expression: escalationWhat },
-      { name: "mayCreatePods", expression: allowed({ group: "", resource: "pods", verb: "create" }) },
-      {
-        name: "deniedServiceAccounts",
-        expression: `variables.serviceAccounts.filter(a, !${mayUseAccount("a.name")})`,
-      },
-      { name: "deniedEscalations", expression: `variables.escalations.filter(a, !${mayEscalate("a.name")})` },
     ],
-    // One validation: the API server reports only the first that fails, and the author should see every
-    // permission missing at once.
-    validations: [
-      {
-        expression:
-          "variables.mayCreatePods && size(variables.deniedServiceAccounts) == 0 && size(variables.deniedEscalations) == 0",
-        messageExpression: `(${[
-          `(variables.mayCreatePods ? [] : [${PODS_MESSAGE}])`,
-          deniedMessages(
-            "variables.deniedServiceAccounts",
-            "'use ServiceAccount ' + a.name",
-            `"'${UseServiceAccount.verb}' on ${UseServiceAccount.resource}/" + a.name`,
-          ),
-          deniedMessages(
-            "variables.deniedEscalations",
-            "variables.escalationWhat[a.name]",
-            `"'${UseEscalation.verb}' on ${escalationGroup}/" + a.name`,
-          ),
-        ].join(" + ")}).join('; ')`,
-        reason: "Forbidden",
-      },
-    ],
+    validations: validations(sparkConf),
   };
 }
 
