@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { admissionPolicySpec } from "../src/api/sparkplane/admission-policy.js";
 import {
   CHART_DIR,
   CHART_WORKFLOW_TEMPLATES,
@@ -29,6 +30,7 @@ import {
   OPERATOR_RULES,
   SPARK_DRIVER_RULES,
 } from "../src/operator/rbac.js";
+import { SPARK_CONF_POD_PRIVILEGES } from "../src/spark/constants.js";
 import { freshNamespace, testCluster } from "./cluster.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -127,6 +129,21 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
       "sparkqueues.sparkplane.io",
     ]);
     assert.ok(!manifests.some((m) => m.kind === "PodMonitor" || m.kind.includes("Webhook")));
+  });
+
+  it("admissionPolicy.enabled (default): the policy and its binding, named per release; off when false", () => {
+    const policies = (manifests: Manifest[]) =>
+      manifests
+        .filter((m) => m.kind.startsWith("ValidatingAdmissionPolicy"))
+        .map((m) => [m.kind, m.metadata.name, (m.spec as { policyName?: string }).policyName]);
+    assert.deepEqual(policies(render("ops", ["--set", "fullnameOverride=spark-ops"])), [
+      ["ValidatingAdmissionPolicy", "spark-ops-spark-admission", undefined],
+      ["ValidatingAdmissionPolicyBinding", "spark-ops-spark-admission", "spark-ops-spark-admission"],
+    ]);
+    const [policy] = render("sparkplane").filter((m) => m.kind === "ValidatingAdmissionPolicy");
+    assert.deepEqual(policy!.spec, admissionPolicySpec(SPARK_CONF_POD_PRIVILEGES));
+    assert.equal(policy!.metadata.labels?.["app.kubernetes.io/name"], "sparkplane");
+    assert.deepEqual(policies(render("sparkplane", ["--set", "admissionPolicy.enabled=false"])), []);
   });
 
   it("console.enabled: the console's Deployment and Service, a read-only ClusterRole, callers' own tokens", () => {
@@ -281,6 +298,8 @@ describe("the Helm chart", { timeout: 300_000 }, () => {
       "clusterrole.rbac.authorization.k8s.io/sparkplane-controller",
       "role.rbac.authorization.k8s.io/sparkplane-spark",
       "service/sparkplane-controller-metrics",
+      "validatingadmissionpolicy.admissionregistration.k8s.io/sparkplane-spark-admission",
+      "validatingadmissionpolicybinding.admissionregistration.k8s.io/sparkplane-spark-admission",
     ]) {
       assert.match(r.stdout, new RegExp(`${object.replaceAll(".", "\\.")} \\w+ \\(server dry run\\)`));
     }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { crdsForClient } from "../api/crd-manifests.js";
 import { loadKubeConfig } from "../kube/config.js";
 import { ensureCustomResourceDefinitions } from "../kube/crds.js";
+import { ensureAdmissionPolicy } from "./admission-policy.js";
 import { ARGO_SERVER_PORT, argoServerComponent, workflowControllerComponent } from "./argo/controller.js";
 import { ensureWorkflowServiceAccount, installArgo } from "./argo/install.js";
 import { AUDIT_POLICY_YAML } from "./audit.js";
@@ -123,6 +124,8 @@ export class Supervisor {
     this.publish({ activity: "installing the sparkoperator.k8s.io CRDs" });
     const kc = loadKubeConfig(this.paths.kubeconfig);
     await ensureCustomResourceDefinitions(kc, crdsForClient());
+    this.publish({ activity: "installing the admission policy for Spark apps" });
+    await ensureAdmissionPolicy(kc);
     await ensureSparkServiceAccount(kc, "default");
     await this.startInOrder(await sparkplaneComponents(this.paths, this.opts));
     if (argo) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { AdmissionPermission } from "../api/sparkplane/constants.js";
 import { type ExplainedRule, leaderElectionRules, OPERATOR_RULES, SPARK_DRIVER_RULES } from "./rbac.js";
 
 const KNOWN_VERBS = new Set([
@@ -26,9 +27,20 @@ describe("RBAC rules", () => {
   it("grant no wildcard, no unknown verb, and every rule says why", () => {
     for (const { rule, why } of all) {
       for (const list of [rule.apiGroups, rule.resources, rule.verbs]) assert.ok(!list.includes("*"));
-      for (const verb of rule.verbs) assert.ok(KNOWN_VERBS.has(verb), verb);
+      const bypass = rule.resources.includes(AdmissionPermission.Bypass.resource);
+      for (const verb of rule.verbs) assert.ok(KNOWN_VERBS.has(verb) || (bypass && verb === "bypass"), verb);
       assert.ok(why.length > 20, `rule on ${rule.resources} needs a reason`);
     }
+  });
+
+  it("may bypass the admission policy only as the pseudo-resource admission.sparkplane.io", () => {
+    const { group, resource, verb } = AdmissionPermission.Bypass;
+    assert.deepEqual(verbsOn(OPERATOR_RULES, group, resource), [verb]);
+    const bypassing = all.filter(({ rule }) => rule.verbs.includes(verb));
+    assert.deepEqual(
+      bypassing.map(({ rule }) => [rule.apiGroups, rule.resources]),
+      [[[group], [resource]]],
+    );
   });
 
   it("never touch secrets, nodes, namespaces or CRDs (the chart installs the CRDs)", () => {

@@ -7,6 +7,7 @@
  * the CRDs and runs the operator with --no-install-crds, so it needs no access to customresourcedefinitions.
  */
 
+import { AdmissionPermission } from "../api/sparkplane/constants.js";
 import { GROUP, SparkApplicationNames } from "../api/v1beta2/constants.js";
 import { COST_NODE_STATS_RULES } from "./controllers/cost/rbac.js";
 import { CONTROLLERS } from "./operator.js";
@@ -24,6 +25,17 @@ const OPERATOR_WIDE_RULES: readonly ExplainedRule[] = [
     why:
       "Events on SparkApplications, ScheduledSparkApplications and SparkConnects (kube/events.ts EventRecorder): " +
       "create, and a merge patch that bumps count/lastTimestamp of a repeated event.",
+  },
+  {
+    rule: {
+      apiGroups: [AdmissionPermission.Bypass.group],
+      resources: [AdmissionPermission.Bypass.resource],
+      verbs: [AdmissionPermission.Bypass.verb],
+    },
+    why:
+      "Not an API: the admission policy (api/sparkplane/admission-policy.ts) lets this identity's writes through, " +
+      "so the runs it creates from a ScheduledSparkApplication (controllers/scheduledsparkapplication/controller.ts " +
+      "createRun) are not checked again as its own; the schedule's template was checked as its author's.",
   },
 ];
 

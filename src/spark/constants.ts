@@ -254,6 +254,18 @@ export const SparkVolumeType = {
 } as const;
 
 /**
+ * The configuration keys through which a spec names the ServiceAccount its pods run as, and the prefixes of
+ * host path volumes (`<prefix><name>.options.path`): what the admission policy looks for in spec.sparkConf.
+ */
+export const SPARK_CONF_POD_PRIVILEGES = {
+  serviceAccountKeys: [ConfKey.DriverServiceAccountName, ConfKey.ExecutorServiceAccountName],
+  hostPathVolumePrefixes: [
+    `${ConfPrefix.DriverVolumes}${SparkVolumeType.HostPath}.`,
+    `${ConfPrefix.ExecutorVolumes}${SparkVolumeType.HostPath}.`,
+  ],
+} as const;
+
+/**
  * The identity Spark drivers run as, as this project's examples name it, and the file that creates it (with
  * kubeflow's chart's default account, which kubeflow's and ACK's example YAML name, beside it).
  */

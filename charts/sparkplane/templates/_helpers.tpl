@@ -109,3 +109,8 @@ app.kubernetes.io/component: console
 {{ include "sparkplane.selectorLabels" . }}
 app.kubernetes.io/component: console
 {{- end }}
+
+{{/* The ValidatingAdmissionPolicy and its binding (cluster-scoped: named per release). */}}
+{{- define "sparkplane.admissionPolicyName" -}}
+{{- printf "%s-spark-admission" (include "sparkplane.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}

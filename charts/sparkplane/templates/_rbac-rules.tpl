@@ -55,6 +55,9 @@
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+- apiGroups: ["sparkplane.io"]
+  resources: ["admission"]
+  verbs: ["bypass"]
 {{- end }}
 
 {{- define "sparkplane.rules.cluster" }}
