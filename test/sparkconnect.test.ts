@@ -318,6 +318,8 @@ describe("SparkConnect sessions with real clients", { timeout: 1_500_000 }, () =
         metadata: { name: "sdk-sessions" },
         rules: [
           { apiGroups: [GROUP], resources: ["sparkconnects"], verbs: ["get", "list", "create", "delete"] },
+          // The admission policy: whoever names a ServiceAccount in a session must be allowed to use it.
+          { apiGroups: [""], resources: ["serviceaccounts"], resourceNames: ["spark"], verbs: ["use"] },
         ],
       },
     });
